@@ -1,0 +1,18 @@
+/* cmd.h: the dnslab commands, one file each under src/cmd/.  Each takes the
+ * arguments after its name and returns the process exit status. */
+#ifndef DNSLAB_CMD_H
+#define DNSLAB_CMD_H
+
+struct cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_serve(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+
+/* Parse a port number for option opt; prints the error and returns -1. */
+int cmd_parse_port(const char *opt, const char *value);
+
+#endif

@@ -1,0 +1,328 @@
+/* query.c: `dnslab query`: a dig-like stub client for the lab.
+ *
+ * When no lab answers on the lab port, the lab is started inside this
+ * process for this one query: binding the lab's own sockets tells at once
+ * whether another lab holds them, with no timeout to wait for. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "lab/lab.h"
+#include "net/exchange.h"
+#include "ui/pktprint.h"
+#include "ui/term.h"
+
+static const char usage[] =
+	"usage: dnslab query NAME [TYPE] [CLASS] [@SERVER] [+OPTION...] [--port N] [--json]\n"
+	"\n"
+	"Ask one lab server one question and print the answer like dig.\n"
+	"SERVER is a lab server's id (@root, @tld, @example ...), its host name, or\n"
+	"an IP address.  Without @SERVER the lab's resolver is asked when the lab\n"
+	"has one, else the server authoritative for NAME.\n"
+	"If no lab is running on the port, one is started inside this command.\n"
+	"\n"
+	"  +tcp            ask over TCP (UDP otherwise; TC=1 falls back to TCP)\n"
+	"  +dnssec         set the DO bit: ask for DNSSEC records\n"
+	"  +norec          clear RD: ask a non-recursive question, as resolvers do\n"
+	"  +cd             set CD: checking disabled\n"
+	"  +noedns         send no EDNS OPT record (512-byte UDP limit)\n"
+	"  +bufsize=N      advertise an EDNS UDP size of N (default 1232)\n"
+	"  +ignore         keep a truncated UDP answer, do not retry over TCP\n"
+	"  +short          print only the answer's data\n"
+	"  -p, --port N    lab port (default 5300)\n"
+	"  -t, --topology FILE  the lab topology (default: zones/lab.yaml)\n"
+	"  --timeout MS    per-try timeout (default 1500)\n"
+	"  -j, --json      one JSON object with the whole response\n"
+	"  --no-embed      fail instead of starting a lab in this process\n"
+	"  -h, --help      this help\n";
+
+struct query_opts {
+	const char *name, *type, *klass, *server;
+	const char *topology;
+	int port;
+	bool tcp, dnssec, norec, cd, noedns, ignore_tc, short_out, json, no_embed;
+	unsigned bufsize, timeout_ms;
+};
+
+struct query_run {
+	struct lab *lab;
+	bool embedded;
+	struct exchange_result result;
+	uint8_t *answer; /* copy of result.msg */
+	bool done;
+};
+
+static int parse_args(int argc, char **argv, struct query_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->port = LAB_DEFAULT_PORT;
+	o->bufsize = 1232;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			return 1;
+		} else if (!strcmp(a, "-p") || !strcmp(a, "--port")) {
+			if (!val)
+				goto missing;
+			if ((o->port = cmd_parse_port(a, val)) < 0)
+				return -1;
+			i++;
+		} else if (!strncmp(a, "--port=", 7)) {
+			if ((o->port = cmd_parse_port("--port", a + 7)) < 0)
+				return -1;
+		} else if (!strcmp(a, "-t") || !strcmp(a, "--topology")) {
+			if (!val)
+				goto missing;
+			o->topology = argv[++i];
+		} else if (!strcmp(a, "--timeout")) {
+			if (!val)
+				goto missing;
+			int ms = atoi(argv[++i]);
+			if (ms < 1 || ms > 60000) {
+				fprintf(stderr, "dnslab query: --timeout takes milliseconds, 1 to 60000\n");
+				return -1;
+			}
+			o->timeout_ms = (unsigned)ms;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--no-embed")) {
+			o->no_embed = true;
+		} else if (a[0] == '@') {
+			o->server = a + 1;
+		} else if (a[0] == '+') {
+			const char *p = a + 1;
+			bool no = !strncmp(p, "no", 2) && strcmp(p, "norec") && strcmp(p, "noedns");
+			if (no)
+				p += 2;
+			if (!strcmp(p, "tcp") || !strcmp(p, "vc"))
+				o->tcp = !no;
+			else if (!strcmp(p, "dnssec"))
+				o->dnssec = !no;
+			else if (!strcmp(p, "norec"))
+				o->norec = true;
+			else if (!strcmp(p, "rec") || !strcmp(p, "recurse"))
+				o->norec = no;
+			else if (!strcmp(p, "cd") || !strcmp(p, "cdflag"))
+				o->cd = !no;
+			else if (!strcmp(p, "noedns"))
+				o->noedns = true;
+			else if (!strcmp(p, "edns"))
+				o->noedns = no;
+			else if (!strcmp(p, "ignore"))
+				o->ignore_tc = !no;
+			else if (!strcmp(p, "short"))
+				o->short_out = !no;
+			else if (!strncmp(p, "bufsize=", 8) && atoi(p + 8) >= 0 && atoi(p + 8) <= 65535)
+				o->bufsize = (unsigned)atoi(p + 8);
+			else {
+				fprintf(stderr, "dnslab query: unknown option '%s' (see dnslab query --help)\n", a);
+				return -1;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "dnslab query: unknown option '%s' (see dnslab query --help)\n", a);
+			return -1;
+		} else if (!o->name) {
+			o->name = a;
+		} else if (!o->type && ldns_get_rr_type_by_name(a)) {
+			o->type = a;
+		} else if (!o->klass && ldns_get_rr_class_by_name(a)) {
+			o->klass = a;
+		} else {
+			fprintf(stderr, "dnslab query: '%s' is not a record type or class (e.g. A, AAAA, MX, NS, TXT)\n", a);
+			return -1;
+		}
+	}
+	if (!o->name) {
+		fprintf(stderr, "dnslab query: which name? e.g. dnslab query www.example.test\n\n%s", usage);
+		return -1;
+	}
+	return 0;
+missing:
+	fprintf(stderr, "dnslab query: %s needs a value\n", argv[argc - 1]);
+	return -1;
+}
+
+static uint8_t *build_query(const struct query_opts *o, size_t *len, struct dl_error *err)
+{
+	ldns_rdf *name = NULL;
+	if (ldns_str2rdf_dname(&name, o->name) != LDNS_STATUS_OK) {
+		dl_error_set(err, DL_ERR_USAGE, "'%s' is not a valid domain name", o->name);
+		return NULL;
+	}
+	ldns_rr_type type = o->type ? ldns_get_rr_type_by_name(o->type) : LDNS_RR_TYPE_A;
+	ldns_rr_class klass = o->klass ? ldns_get_rr_class_by_name(o->klass) : LDNS_RR_CLASS_IN;
+	ldns_pkt *p = ldns_pkt_query_new(name, type, klass, o->norec ? 0 : LDNS_RD);
+	if (!p) {
+		dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	ldns_pkt_set_random_id(p);
+	ldns_pkt_set_cd(p, o->cd);
+	if (!o->noedns) {
+		ldns_pkt_set_edns_udp_size(p, (uint16_t)(o->bufsize ? o->bufsize : 512));
+		ldns_pkt_set_edns_do(p, o->dnssec);
+		/* ldns writes an OPT only when some EDNS field is set. */
+		if (!o->bufsize && !o->dnssec)
+			ldns_pkt_set_edns_udp_size(p, 512);
+	}
+	uint8_t *wire = NULL;
+	if (ldns_pkt2wire(&wire, p, len) != LDNS_STATUS_OK) {
+		dl_error_set(err, DL_ERR_NOMEM, "could not encode the query");
+		wire = NULL;
+	}
+	ldns_pkt_free(p);
+	return wire;
+}
+
+static void query_on_lab_closed(struct lab *lab)
+{
+}
+
+static void query_on_answer(const struct exchange_result *r, void *arg)
+{
+	struct query_run *run = arg;
+	run->result = *r;
+	run->result.msg = NULL;
+	if (r->status == 0 && (run->answer = malloc(r->len)) != NULL) {
+		memcpy(run->answer, r->msg, r->len);
+		run->result.msg = run->answer;
+	}
+	run->done = true;
+	if (run->embedded)
+		lab_close(run->lab, query_on_lab_closed);
+}
+
+static void print_short(const ldns_pkt *p)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(p);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		for (size_t f = 0; f < ldns_rr_rd_count(rr); f++) {
+			char *s = ldns_rdf2str(ldns_rr_rdf(rr, f));
+			printf("%s%s", f ? " " : "", s ? s : "?");
+			free(s);
+		}
+		putchar('\n');
+	}
+}
+
+static int print_answer(const struct query_opts *o, const struct query_run *run, const char *label,
+			const char *addr)
+{
+	const struct exchange_result *r = &run->result;
+	if (r->status) {
+		fprintf(stderr, ";; communications error to %s#%d: %s\n", addr, o->port, uv_strerror(r->status));
+		fprintf(stderr, ";; no answer from %s%s%s after %u tries; is something else using port %d?\n",
+			label ? label : addr, label ? " at " : "", label ? addr : "", r->tries ? r->tries : 1,
+			o->port);
+		return 3;
+	}
+	if (!r->msg)
+		return 3;
+	ldns_pkt *p = NULL;
+	if (ldns_wire2pkt(&p, r->msg, r->len) != LDNS_STATUS_OK) {
+		fprintf(stderr, ";; malformed answer of %zu bytes from %s#%d\n", r->len, addr, o->port);
+		return 3;
+	}
+	struct pktprint_meta m = {
+		.server_label = label, .server_addr = addr, .port = o->port,
+		.transport = r->transport == NET_TCP ? "TCP" : "UDP",
+		.rtt_ms = r->rtt_ms, .size = r->len, .when = time(NULL), .tc_retry = r->tc_fallback,
+	};
+	if (o->json)
+		pktprint_json(stdout, p, &m);
+	else if (o->short_out)
+		print_short(p);
+	else
+		pktprint_text(stdout, p, &m, term_use_color(stdout));
+	ldns_pkt_free(p);
+	return 0;
+}
+
+int cmd_query(int argc, char **argv)
+{
+	struct query_opts o;
+	int prc = parse_args(argc, argv, &o);
+	if (prc)
+		return prc > 0 ? 0 : 2;
+	struct dl_error err = { 0, "" };
+	size_t qlen = 0;
+	uint8_t *q = build_query(&o, &qlen, &err);
+	if (!q)
+		return dl_error_report(&err);
+	struct query_run run = { 0 };
+	int rc = lab_load(&run.lab, o.topology, o.port, &err);
+	if (rc) {
+		free(q);
+		return dl_error_report(&err);
+	}
+	/* Which server: a lab server by id, name or address, or any IP. */
+	const struct topo_server *ts = NULL;
+	const char *server = o.server;
+	if (!server) {
+		ts = topology_find(run.lab->topo, "resolver");
+		if (!ts)
+			ts = lab_authority_for(run.lab, o.name);
+		if (!ts)
+			ts = &run.lab->topo->servers[0];
+	} else {
+		ts = topology_find(run.lab->topo, server);
+	}
+	struct sockaddr_storage to;
+	const char *addr = ts ? ts->address : server;
+	if (net_addr_parse(addr, o.port, &to) != 0) {
+		fprintf(stderr, "dnslab query: '@%s' is neither a lab server (", server);
+		for (size_t i = 0; i < run.lab->topo->nservers; i++)
+			fprintf(stderr, "%s@%s", i ? ", " : "", run.lab->topo->servers[i].id);
+		fprintf(stderr, ") nor an IP address\n");
+		free(q);
+		lab_free(run.lab);
+		return 2;
+	}
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	signal(SIGPIPE, SIG_IGN);
+	if (ts) {
+		bool all_busy = false;
+		rc = lab_listen(run.lab, &loop, &all_busy, &err);
+		if (rc == 0 && o.no_embed) {
+			rc = dl_error_set(&err, DL_ERR_ENV,
+					  "no lab is running on port %d; start one with 'dnslab serve --port %d' "
+					  "(or drop --no-embed)", o.port, o.port);
+		} else if (rc == 0) {
+			run.embedded = true;
+			fprintf(stderr, ";; no lab on port %d: started one inside this command\n", o.port);
+		} else if (all_busy) {
+			rc = 0; /* a lab is running: ask it */
+		}
+		if (!run.embedded)
+			lab_close(run.lab, NULL);
+	}
+	struct exchange_opts xo = {
+		.tcp = o.tcp, .no_tc_fallback = o.ignore_tc, .timeout_ms = o.timeout_ms,
+	};
+	if (!rc) {
+		int xrc = exchange_start(&loop, (struct sockaddr *)&to, q, qlen, &xo, query_on_answer, &run);
+		if (xrc) {
+			rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, o.port, uv_strerror(xrc));
+			if (run.embedded)
+				lab_close(run.lab, NULL);
+		}
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	int status = rc ? dl_error_report(&err) : print_answer(&o, &run, ts ? ts->id : NULL, addr);
+	if (uv_loop_close(&loop) != 0 && !status) {
+		fprintf(stderr, "dnslab: internal error: handles left open at exit\n");
+		status = 3;
+	}
+	free(run.answer);
+	free(q);
+	lab_free(run.lab);
+	return status;
+}

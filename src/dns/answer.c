@@ -1,0 +1,303 @@
+/* answer.c: authoritative answers from a server's zones (answer.h).
+ *
+ * The walk follows RFC 1034 4.3.2: find the zone, look for a zone cut on the
+ * way down to the name (referral), then an exact match, a CNAME to chase, a
+ * wildcard at the closest encloser (RFC 4592), or a negative answer whose SOA
+ * carries the negative TTL of RFC 2308. */
+#include "dns/answer.h"
+
+#include <string.h>
+
+const struct zone *answer_find_zone(const struct zoneset *zs, const ldns_rdf *name, ldns_rr_type t)
+{
+	const struct zone *best = NULL;
+	for (size_t i = 0; i < zs->n; i++) {
+		const struct zone *z = zs->zones[i];
+		bool apex = ldns_dname_compare(name, z->origin) == 0;
+		if (!apex && !ldns_dname_is_subdomain(name, z->origin))
+			continue;
+		if (t == LDNS_RR_TYPE_DS && apex)
+			continue;
+		if (!best || ldns_dname_label_count(z->origin) > ldns_dname_label_count(best->origin))
+			best = z;
+	}
+	if (!best && t == LDNS_RR_TYPE_DS) {
+		/* DS at an apex whose parent this server lacks: answer from the child. */
+		for (size_t i = 0; i < zs->n; i++)
+			if (ldns_dname_compare(name, zs->zones[i]->origin) == 0)
+				return zs->zones[i];
+	}
+	return best;
+}
+
+/* Is rr already in section s of pkt?  Keeps additional data free of repeats. */
+static bool pkt_has_rr(const ldns_pkt *pkt, ldns_pkt_section s, const ldns_rr *rr)
+{
+	ldns_rr_list *list = s == LDNS_SECTION_ANSWER ? ldns_pkt_answer(pkt)
+			     : s == LDNS_SECTION_AUTHORITY ? ldns_pkt_authority(pkt)
+							   : ldns_pkt_additional(pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++)
+		if (ldns_rr_compare(ldns_rr_list_rr(list, i), rr) == 0)
+			return true;
+	return false;
+}
+
+/* Does the answer section already hold data owned by name?  Stops CNAME loops. */
+static bool answer_has_owner(const ldns_pkt *pkt, const ldns_rdf *name)
+{
+	const ldns_rr_list *list = ldns_pkt_answer(pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++)
+		if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(list, i)), name) == 0)
+			return true;
+	return false;
+}
+
+/* Copy an RRset (and its RRSIGs when dnssec_ok) into section s.  owner, when
+ * not NULL, replaces the owner name: wildcard synthesis (RFC 4592 4.3). */
+static bool push_rrset(ldns_pkt *pkt, ldns_pkt_section s, const ldns_dnssec_rrsets *set,
+		       const ldns_rdf *owner, bool dnssec_ok)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		const ldns_dnssec_rrs *r = pass == 0 ? set->rrs : dnssec_ok ? set->signatures : NULL;
+		for (; r; r = r->next) {
+			ldns_rr *c = ldns_rr_clone(r->rr);
+			if (!c)
+				return false;
+			if (owner) {
+				ldns_rdf *o = ldns_rdf_clone(owner);
+				if (!o) {
+					ldns_rr_free(c);
+					return false;
+				}
+				ldns_rdf_deep_free(ldns_rr_owner(c));
+				ldns_rr_set_owner(c, o);
+			}
+			if (s == LDNS_SECTION_ADDITIONAL && pkt_has_rr(pkt, s, c)) {
+				ldns_rr_free(c);
+				continue;
+			}
+			if (!ldns_pkt_push_rr(pkt, s, c)) {
+				ldns_rr_free(c);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Is name at or below a zone cut of z (glue or occluded data)? */
+static const ldns_dnssec_name *find_cut(const struct zone *z, const ldns_rdf *name, bool ds_query)
+{
+	size_t zlabels = ldns_dname_label_count(z->origin);
+	size_t nlabels = ldns_dname_label_count(name);
+	for (size_t l = zlabels + 1; l <= nlabels; l++) {
+		ldns_rdf *anc = ldns_dname_clone_from(name, nlabels - l);
+		if (!anc)
+			return NULL;
+		const ldns_dnssec_name *n = zone_find(z, anc);
+		ldns_rdf_deep_free(anc);
+		if (!n)
+			return NULL; /* nothing exists below a missing name */
+		if (zone_rrset(n, LDNS_RR_TYPE_NS) && !(ds_query && l == nlabels))
+			return n;
+	}
+	return NULL;
+}
+
+/* A and AAAA for target into the additional section, from any zone of zs
+ * where target is authoritative data, or glue below a cut when glue_ok. */
+static bool add_addresses(ldns_pkt *pkt, const struct zoneset *zs, const ldns_rdf *target,
+			  bool glue_ok, bool dnssec_ok)
+{
+	const struct zone *z = answer_find_zone(zs, target, LDNS_RR_TYPE_A);
+	if (!z)
+		return true;
+	const ldns_dnssec_name *cut = find_cut(z, target, false);
+	if (cut && !glue_ok)
+		return true;
+	const ldns_dnssec_name *n = zone_find(z, target);
+	static const ldns_rr_type types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
+	for (size_t i = 0; i < 2; i++) {
+		const ldns_dnssec_rrsets *set = zone_rrset(n, types[i]);
+		/* Glue is not signed data: no RRSIGs for it (RFC 4035 3.1.1). */
+		if (set && !push_rrset(pkt, LDNS_SECTION_ADDITIONAL, set, NULL, dnssec_ok && !cut))
+			return false;
+	}
+	return true;
+}
+
+/* The rdata field of rr that names another host whose address helps the
+ * client (RFC 1035 3.3, RFC 2782), or NULL. */
+static const ldns_rdf *additional_target(const ldns_rr *rr)
+{
+	switch (ldns_rr_get_type(rr)) {
+	case LDNS_RR_TYPE_NS: return ldns_rr_rdf(rr, 0);
+	case LDNS_RR_TYPE_MX: return ldns_rr_rdf(rr, 1);
+	case LDNS_RR_TYPE_SRV: return ldns_rr_rdf(rr, 3);
+	default: return NULL;
+	}
+}
+
+static bool add_additional_for(ldns_pkt *pkt, const struct zoneset *zs, const ldns_dnssec_rrsets *set,
+			       bool glue_ok, bool dnssec_ok)
+{
+	for (const ldns_dnssec_rrs *r = set->rrs; r; r = r->next) {
+		const ldns_rdf *t = additional_target(r->rr);
+		if (t && !add_addresses(pkt, zs, t, glue_ok, dnssec_ok))
+			return false;
+	}
+	return true;
+}
+
+static bool add_referral(ldns_pkt *pkt, const struct zoneset *zs, const ldns_dnssec_name *cut,
+			 bool dnssec_ok)
+{
+	const ldns_dnssec_rrsets *ns = zone_rrset(cut, LDNS_RR_TYPE_NS);
+	const ldns_dnssec_rrsets *ds = zone_rrset(cut, LDNS_RR_TYPE_DS);
+	/* The NS set at a cut belongs to the child: never signed by the parent. */
+	if (!push_rrset(pkt, LDNS_SECTION_AUTHORITY, ns, NULL, false))
+		return false;
+	if (dnssec_ok && ds && !push_rrset(pkt, LDNS_SECTION_AUTHORITY, ds, NULL, true))
+		return false;
+	return add_additional_for(pkt, zs, ns, true, false);
+}
+
+static bool add_negative(ldns_pkt *pkt, const struct zone *z, bool dnssec_ok)
+{
+	ldns_rr *soa = zone_negative_soa(z);
+	if (!soa || !ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, soa)) {
+		ldns_rr_free(soa);
+		return false;
+	}
+	if (dnssec_ok) {
+		const ldns_dnssec_rrsets *set = zone_rrset(zone_find(z, z->origin), LDNS_RR_TYPE_SOA);
+		for (const ldns_dnssec_rrs *r = set ? set->signatures : NULL; r; r = r->next) {
+			ldns_rr *sig = ldns_rr_clone(r->rr);
+			if (!sig || !ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, sig)) {
+				ldns_rr_free(sig);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static bool add_apex_ns(ldns_pkt *pkt, const struct zoneset *zs, const struct zone *z, bool dnssec_ok)
+{
+	const ldns_dnssec_rrsets *ns = zone_rrset(zone_find(z, z->origin), LDNS_RR_TYPE_NS);
+	if (!ns || !push_rrset(pkt, LDNS_SECTION_AUTHORITY, ns, NULL, dnssec_ok))
+		return !ns;
+	return add_additional_for(pkt, zs, ns, false, dnssec_ok);
+}
+
+/* The closest existing ancestor of name inside z (RFC 4592 3.3.1). */
+static ldns_rdf *closest_encloser(const struct zone *z, const ldns_rdf *name)
+{
+	size_t nlabels = ldns_dname_label_count(name);
+	size_t zlabels = ldns_dname_label_count(z->origin);
+	for (size_t strip = 1; nlabels - strip >= zlabels; strip++) {
+		ldns_rdf *anc = ldns_dname_clone_from(name, strip);
+		if (!anc || zone_find(z, anc) || nlabels - strip == zlabels)
+			return anc;
+		ldns_rdf_deep_free(anc);
+	}
+	return ldns_rdf_clone(z->origin);
+}
+
+static const ldns_dnssec_name *find_wildcard(const struct zone *z, const ldns_rdf *ce)
+{
+	ldns_rdf *star = ldns_dname_new_frm_str("*");
+	if (!star)
+		return NULL;
+	const ldns_dnssec_name *w = NULL;
+	if (ldns_dname_cat(star, ce) == LDNS_STATUS_OK)
+		w = zone_find(z, star);
+	ldns_rdf_deep_free(star);
+	return w;
+}
+
+enum step { STEP_DONE, STEP_CHASE, STEP_FAIL };
+
+/* Answer name/qtype from z into pkt; on a CNAME, *next receives its target. */
+static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const struct zone *z,
+				const ldns_rdf *name, ldns_rr_type qtype, bool dnssec_ok,
+				bool first, const ldns_rdf **next)
+{
+	const ldns_dnssec_name *cut = find_cut(z, name, qtype == LDNS_RR_TYPE_DS);
+	if (cut) {
+		if (first)
+			ldns_pkt_set_aa(pkt, false);
+		return add_referral(pkt, zs, cut, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+	}
+	const ldns_dnssec_name *node = zone_find(z, name);
+	const ldns_rdf *owner = NULL; /* set when synthesising from a wildcard */
+	if (!node) {
+		ldns_rdf *ce = closest_encloser(z, name);
+		node = ce ? find_wildcard(z, ce) : NULL;
+		ldns_rdf_deep_free(ce);
+		if (!node) {
+			/* RFC 6604: after a CNAME the rcode describes the last name. */
+			ldns_pkt_set_rcode(pkt, LDNS_RCODE_NXDOMAIN);
+			return add_negative(pkt, z, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+		}
+		owner = name;
+	}
+	if (qtype == LDNS_RR_TYPE_ANY && node->rrsets) {
+		for (const ldns_dnssec_rrsets *s = node->rrsets; s; s = s->next)
+			if (!push_rrset(pkt, LDNS_SECTION_ANSWER, s, owner, dnssec_ok))
+				return STEP_FAIL;
+		return add_apex_ns(pkt, zs, z, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+	}
+	const ldns_dnssec_rrsets *set = zone_rrset(node, qtype);
+	if (set) {
+		if (!push_rrset(pkt, LDNS_SECTION_ANSWER, set, owner, dnssec_ok) ||
+		    !add_additional_for(pkt, zs, set, false, dnssec_ok))
+			return STEP_FAIL;
+		if (qtype != LDNS_RR_TYPE_NS || owner || ldns_dname_compare(name, z->origin) != 0)
+			if (!add_apex_ns(pkt, zs, z, dnssec_ok))
+				return STEP_FAIL;
+		return STEP_DONE;
+	}
+	const ldns_dnssec_rrsets *cname = zone_rrset(node, LDNS_RR_TYPE_CNAME);
+	if (cname) {
+		if (!push_rrset(pkt, LDNS_SECTION_ANSWER, cname, owner, dnssec_ok))
+			return STEP_FAIL;
+		*next = ldns_rr_rdf(cname->rrs->rr, 0);
+		return STEP_CHASE;
+	}
+	return add_negative(pkt, z, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+}
+
+ldns_pkt *answer_build(const struct zoneset *zs, const ldns_rdf *qname, ldns_rr_type qtype,
+		       ldns_rr_class qclass, bool dnssec_ok)
+{
+	ldns_pkt *pkt = ldns_pkt_new();
+	if (!pkt)
+		return NULL;
+	ldns_pkt_set_qr(pkt, true);
+	const struct zone *z = qclass == LDNS_RR_CLASS_IN ? answer_find_zone(zs, qname, qtype) : NULL;
+	if (!z) {
+		ldns_pkt_set_rcode(pkt, LDNS_RCODE_REFUSED);
+		return pkt;
+	}
+	ldns_pkt_set_aa(pkt, true);
+	const ldns_rdf *name = qname;
+	for (int links = 0;; links++) {
+		const ldns_rdf *next = NULL;
+		enum step st = answer_in_zone(pkt, zs, z, name, qtype, dnssec_ok, links == 0, &next);
+		if (st == STEP_FAIL) {
+			ldns_pkt_free(pkt);
+			return NULL;
+		}
+		if (st == STEP_DONE)
+			return pkt;
+		/* Chase the CNAME while this server is authoritative for the
+		 * target; past that the resolver restarts the query itself. */
+		if (links + 1 >= ANSWER_MAX_CNAME || answer_has_owner(pkt, next))
+			return pkt;
+		z = answer_find_zone(zs, next, qtype);
+		if (!z || find_cut(z, next, false))
+			return pkt;
+		name = next;
+	}
+}

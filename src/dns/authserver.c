@@ -1,0 +1,166 @@
+/* authserver.c: wire-level handling for an authoritative server (authserver.h).
+ *
+ * Every query is checked by wire_parse_query.  A cache hit costs one copy plus
+ * patching the ID, RD/CD and the question's case (RFC 1034 preserves the
+ * client's case in the question, and compressed owner names that point at it
+ * follow it, as with NSD and BIND).  A miss builds the answer with ldns once. */
+#include "dns/authserver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/wire.h"
+
+#define RCODE_FORMERR 1
+#define RCODE_SERVFAIL 2
+#define RCODE_NOTIMP 4
+#define RCODE_REFUSED 5
+#define EXT_RCODE_BADVERS 16 /* RFC 6891 */
+
+int authserver_init(struct authserver *s, struct zone *const *zones, size_t n)
+{
+	memset(s, 0, sizeof *s);
+	s->zones.zones = calloc(n ? n : 1, sizeof *s->zones.zones);
+	if (!s->zones.zones)
+		return -1;
+	memcpy(s->zones.zones, zones, n * sizeof *zones);
+	s->zones.n = n;
+	return 0;
+}
+
+void authserver_free(struct authserver *s)
+{
+	anscache_clear(&s->cache);
+	free(s->zones.zones);
+	s->zones.zones = NULL;
+	s->zones.n = 0;
+}
+
+void authserver_zones_changed(struct authserver *s)
+{
+	anscache_clear(&s->cache);
+}
+
+/* Append an OPT RR (RFC 6891 6.1.2) advertising our UDP size. */
+static size_t put_opt(uint8_t *p, uint8_t ext_rcode, bool do_bit)
+{
+	p[0] = 0; /* root owner */
+	wire_put_u16(p + 1, LDNS_RR_TYPE_OPT);
+	wire_put_u16(p + 3, AUTHSERVER_EDNS_SIZE);
+	p[5] = ext_rcode;
+	p[6] = 0; /* version */
+	wire_put_u16(p + 7, do_bit ? 0x8000 : 0);
+	wire_put_u16(p + 9, 0);
+	return 11;
+}
+
+static size_t error_with_opt(const uint8_t *q, const struct wire_query *wq, int rcode,
+			     uint8_t *out, size_t cap)
+{
+	size_t n = wire_error_response(q, wq, rcode & 0xf, out, cap);
+	if (n && wq->has_edns && n + 11 <= cap) {
+		n += put_opt(out + n, (uint8_t)(rcode >> 4), wq->do_bit);
+		wire_put_u16(out + 10, 1);
+	}
+	return n;
+}
+
+/* Header + question + OPT with TC=1: the client retries over TCP. */
+static size_t truncated(const uint8_t *resp, const struct wire_query *wq, uint8_t *out)
+{
+	memcpy(out, resp, wq->question_end);
+	out[2] |= WIRE_FLAG_TC >> 8;
+	wire_put_u16(out + 6, 0);
+	wire_put_u16(out + 8, 0);
+	wire_put_u16(out + 10, wq->has_edns ? 1 : 0);
+	size_t n = wq->question_end;
+	if (wq->has_edns)
+		n += put_opt(out + n, 0, wq->do_bit);
+	return n;
+}
+
+/* Build the full response for the question with ldns, lowercased question. */
+static uint8_t *build_response(struct authserver *s, const struct wire_query *wq, size_t *len)
+{
+	ldns_rdf *qname = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, wq->qname_len, wq->qname_lower);
+	if (!qname)
+		return NULL;
+	ldns_pkt *pkt = answer_build(&s->zones, qname, wq->qtype, wq->qclass, wq->has_edns && wq->do_bit);
+	ldns_rr *question = pkt ? ldns_rr_new() : NULL;
+	if (!question) {
+		ldns_rdf_deep_free(qname);
+		ldns_pkt_free(pkt);
+		return NULL;
+	}
+	ldns_rr_set_owner(question, qname);
+	ldns_rr_set_type(question, wq->qtype);
+	ldns_rr_set_class(question, wq->qclass);
+	ldns_rr_set_question(question, true);
+	ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, question);
+	if (wq->has_edns) {
+		ldns_pkt_set_edns_udp_size(pkt, AUTHSERVER_EDNS_SIZE);
+		ldns_pkt_set_edns_do(pkt, wq->do_bit);
+	}
+	uint8_t *wire = NULL;
+	if (ldns_pkt2wire(&wire, pkt, len) != LDNS_STATUS_OK) {
+		free(wire);
+		wire = NULL;
+	}
+	ldns_pkt_free(pkt);
+	return wire;
+}
+
+size_t authserver_respond(struct authserver *s, const uint8_t *q, size_t qlen, bool tcp,
+			  uint8_t *out, size_t cap)
+{
+	struct wire_query wq;
+	switch (wire_parse_query(q, qlen, &wq)) {
+	case WIRE_DROP:
+		return 0;
+	case WIRE_FORMERR:
+		return wire_error_response(q, &wq, RCODE_FORMERR, out, cap);
+	case WIRE_OK:
+		break;
+	}
+	if (wq.opcode != LDNS_PACKET_QUERY)
+		return error_with_opt(q, &wq, RCODE_NOTIMP, out, cap);
+	if (wq.qdcount != 1 || wq.ancount != 0 || wq.nscount != 0)
+		return wire_error_response(q, &wq, RCODE_FORMERR, out, cap);
+	if (wq.has_edns && wq.edns_version != 0)
+		return error_with_opt(q, &wq, EXT_RCODE_BADVERS, out, cap);
+	if (wq.qtype == LDNS_RR_TYPE_OPT || wq.qtype == LDNS_RR_TYPE_TSIG)
+		return error_with_opt(q, &wq, RCODE_FORMERR, out, cap);
+	if (wq.qtype == LDNS_RR_TYPE_AXFR || wq.qtype == LDNS_RR_TYPE_IXFR)
+		return error_with_opt(q, &wq, RCODE_REFUSED, out, cap);
+
+	struct anscache_key key = {
+		.qname = wq.qname_lower, .qname_len = wq.qname_len,
+		.qtype = wq.qtype, .qclass = wq.qclass,
+		.variant = (uint8_t)((wq.has_edns ? 1 : 0) | (wq.has_edns && wq.do_bit ? 2 : 0)),
+	};
+	size_t len = 0;
+	const uint8_t *resp = anscache_get(&s->cache, &key, &len);
+	uint8_t *built = NULL;
+	if (!resp) {
+		built = build_response(s, &wq, &len);
+		if (!built || len > cap || len > AUTHSERVER_MAX_MSG) {
+			free(built);
+			return error_with_opt(q, &wq, RCODE_SERVFAIL, out, cap);
+		}
+		anscache_put(&s->cache, &key, built, len);
+		resp = built;
+	}
+	size_t limit = tcp ? AUTHSERVER_MAX_MSG
+			   : wq.has_edns ? (wq.udp_size > 512 ? wq.udp_size : 512) : 512;
+	size_t n = len <= limit ? len : truncated(resp, &wq, out);
+	if (len <= limit)
+		memcpy(out, resp, len);
+	free(built);
+	/* Patch what the cached form cannot know: ID, RD, CD, question case. */
+	out[0] = q[0];
+	out[1] = q[1];
+	out[2] = (uint8_t)((out[2] & ~0x01) | (q[2] & 0x01));
+	out[3] = (uint8_t)((out[3] & ~0x10) | (q[3] & 0x10));
+	memcpy(out + wq.qname_off, q + wq.qname_off, wq.qname_len);
+	return n;
+}

@@ -1,0 +1,188 @@
+/* lab.c: bring the lab internet up and down (lab.h). */
+#include "lab/lab.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lab/paths.h"
+
+static size_t lab_on_query(void *arg, const uint8_t *q, size_t qlen, bool tcp, uint8_t *out, size_t cap)
+{
+	return authserver_respond(arg, q, qlen, tcp, out, cap);
+}
+
+void lab_free(struct lab *lab)
+{
+	if (!lab)
+		return;
+	for (size_t i = 0; i < lab->nservers; i++)
+		authserver_free(&lab->servers[i].auth);
+	free(lab->servers);
+	for (size_t i = 0; i < lab->nzones; i++)
+		zone_free(lab->zones[i]);
+	free(lab->zones);
+	topology_free(lab->topo);
+	free(lab);
+}
+
+/* The zone for tz, loaded once and shared by every server that serves it. */
+static int lab_zone(struct lab *lab, const struct topo_zone *tz, struct zone **out, struct dl_error *err)
+{
+	for (size_t i = 0; i < lab->nzones; i++)
+		if (strcasecmp(lab->zones[i]->origin_str, tz->origin) == 0 &&
+		    strcmp(lab->zones[i]->file, tz->file) == 0) {
+			*out = lab->zones[i];
+			return 0;
+		}
+	struct zone *z = NULL;
+	int rc = zone_load(tz->file, tz->origin, &z, err);
+	if (rc) {
+		if (rc == DL_ERR_ENV) /* name the topology line that wants the file */
+			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: zone %s: %s", lab->topo->path, tz->line,
+					  tz->origin, err->msg);
+		return rc;
+	}
+	lab->zones[lab->nzones++] = z;
+	*out = z;
+	return 0;
+}
+
+int lab_load(struct lab **out, const char *topology_path, int port, struct dl_error *err)
+{
+	*out = NULL;
+	char deflt[4096];
+	if (!topology_path)
+		topology_path = paths_default_topology(deflt, sizeof deflt);
+	struct lab *lab = calloc(1, sizeof *lab);
+	if (!lab)
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	lab->port = port;
+	int rc = topology_load(topology_path, &lab->topo, err);
+	if (rc) {
+		lab_free(lab);
+		return rc;
+	}
+	size_t total = 0;
+	for (size_t i = 0; i < lab->topo->nservers; i++)
+		total += lab->topo->servers[i].nzones;
+	lab->zones = calloc(total ? total : 1, sizeof *lab->zones);
+	lab->servers = calloc(lab->topo->nservers, sizeof *lab->servers);
+	if (!lab->zones || !lab->servers) {
+		lab_free(lab);
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < lab->topo->nservers; i++) {
+		const struct topo_server *ts = &lab->topo->servers[i];
+		struct zone *zs[64];
+		if (ts->nzones > 64) {
+			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: at most 64 zones per server", lab->topo->path,
+					  ts->line);
+			break;
+		}
+		for (size_t z = 0; z < ts->nzones && !rc; z++)
+			rc = lab_zone(lab, &ts->zones[z], &zs[z], err);
+		if (rc)
+			break;
+		lab->servers[i].ts = ts;
+		lab->servers[i].lab = lab;
+		if (authserver_init(&lab->servers[i].auth, zs, ts->nzones) != 0) {
+			rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+			break;
+		}
+		lab->nservers++;
+	}
+	if (rc) {
+		lab_free(lab);
+		return rc;
+	}
+	wiretap_init(&lab->tap, &lab->clock, lab->topo);
+	*out = lab;
+	return 0;
+}
+
+static void lab_listener_closed(struct net_listener *l)
+{
+	struct lab_server *s = (struct lab_server *)((char *)l - offsetof(struct lab_server, listener));
+	struct lab *lab = s->lab;
+	s->listening = false;
+	if (--lab->closing == 0 && lab->on_closed)
+		lab->on_closed(lab);
+}
+
+int lab_listen(struct lab *lab, uv_loop_t *loop, bool *all_busy, struct dl_error *err)
+{
+	size_t busy = 0;
+	int rc = 0;
+	struct dl_error first = { 0, "" };
+	for (size_t i = 0; i < lab->nservers; i++) {
+		struct lab_server *s = &lab->servers[i];
+		rc = net_listener_start(&s->listener, loop, s->ts->address, lab->port, s->ts->id, lab_on_query,
+					&s->auth, &lab->tap.hook, err);
+		s->listening = true; /* handles exist and must be closed, even on error */
+		if (rc && rc == DL_ERR_ENV && strstr(err->msg, "already in use")) {
+			if (!busy++)
+				first = *err;
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+	}
+	if (all_busy)
+		*all_busy = busy == lab->nservers && busy > 0;
+	if (!rc && busy) {
+		*err = first;
+		if (busy < lab->nservers)
+			dl_error_set(err, DL_ERR_ENV, "%s (%zu of %zu lab addresses are taken)", first.msg, busy,
+				     lab->nservers);
+		rc = DL_ERR_ENV;
+	}
+	return rc;
+}
+
+void lab_close(struct lab *lab, void (*on_closed)(struct lab *lab))
+{
+	lab->on_closed = on_closed;
+	lab->closing = 0;
+	for (size_t i = 0; i < lab->nservers; i++)
+		if (lab->servers[i].listening)
+			lab->closing++;
+	if (!lab->closing) {
+		if (on_closed)
+			on_closed(lab);
+		return;
+	}
+	for (size_t i = 0; i < lab->nservers; i++)
+		if (lab->servers[i].listening)
+			net_listener_close(&lab->servers[i].listener, lab_listener_closed);
+}
+
+const struct lab_server *lab_find(const struct lab *lab, const char *key)
+{
+	const struct topo_server *ts = topology_find(lab->topo, key);
+	for (size_t i = 0; ts && i < lab->nservers; i++)
+		if (lab->servers[i].ts == ts)
+			return &lab->servers[i];
+	return NULL;
+}
+
+const struct topo_server *lab_authority_for(const struct lab *lab, const char *name)
+{
+	ldns_rdf *dname = ldns_dname_new_frm_str(name);
+	if (!dname)
+		return NULL;
+	const struct topo_server *best = NULL;
+	size_t best_labels = 0;
+	for (size_t i = 0; i < lab->nservers; i++) {
+		const struct zoneset *zs = &lab->servers[i].auth.zones;
+		const struct zone *z = answer_find_zone(zs, dname, LDNS_RR_TYPE_A);
+		if (z && (!best || ldns_dname_label_count(z->origin) > best_labels)) {
+			best = lab->servers[i].ts;
+			best_labels = ldns_dname_label_count(z->origin);
+		}
+	}
+	ldns_rdf_deep_free(dname);
+	return best;
+}

@@ -1,0 +1,63 @@
+/* lab.h: the lab internet: the topology's virtual servers with their zones,
+ * each listening on its own loopback address, the shared lab port, the lab
+ * clock and the wiretap, all on one libuv loop. */
+#ifndef DNSLAB_LAB_H
+#define DNSLAB_LAB_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "dns/authserver.h"
+#include "lab/clock.h"
+#include "lab/topology.h"
+#include "lab/wiretap.h"
+#include "net/listener.h"
+
+#define LAB_DEFAULT_PORT 5300
+
+struct lab;
+
+struct lab_server {
+	struct lab *lab;
+	const struct topo_server *ts; /* borrowed from lab->topo */
+	struct authserver auth;
+	struct net_listener listener;
+	bool listening;
+};
+
+struct lab {
+	struct topology *topo;
+	struct zone **zones; /* each zone once, however many servers serve it */
+	size_t nzones;
+	struct lab_server *servers;
+	size_t nservers;
+	int port;
+	struct labclock clock;
+	struct wiretap tap;
+	int closing;
+	void (*on_closed)(struct lab *lab);
+};
+
+/* Load topology_path (NULL: the default lab) and every zone; no sockets yet.
+ * Zone and topology errors are "file:line: ..." (DL_ERR_INPUT). */
+int lab_load(struct lab **out, const char *topology_path, int port, struct dl_error *err);
+
+/* Start every server's listeners on loop.  When the port is taken on every
+ * server address, *all_busy is set (another lab is probably running). */
+int lab_listen(struct lab *lab, uv_loop_t *loop, bool *all_busy, struct dl_error *err);
+
+/* Close all listeners; on_closed(lab) runs when the last handle is closed
+ * (at once if none is open). */
+void lab_close(struct lab *lab, void (*on_closed)(struct lab *lab));
+
+/* Free a lab whose listeners are closed (or were never opened). */
+void lab_free(struct lab *lab);
+
+/* The server named by key (id, host name or address), borrowed or NULL. */
+const struct lab_server *lab_find(const struct lab *lab, const char *key);
+
+/* The topology server whose zones most closely enclose name (borrowed or
+ * NULL): who is authoritative for it. */
+const struct topo_server *lab_authority_for(const struct lab *lab, const char *name);
+
+#endif

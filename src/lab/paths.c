@@ -1,0 +1,56 @@
+/* paths.c: locate the lab's data (paths.h). */
+#include "lab/paths.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef DNSLAB_DATADIR
+#define DNSLAB_DATADIR "/usr/local/share/dnslab"
+#endif
+
+static char datadir[PATH_MAX];
+
+static int has_topology(const char *dir)
+{
+	char p[PATH_MAX + 32];
+	snprintf(p, sizeof p, "%s/zones/lab.yaml", dir);
+	return access(p, R_OK) == 0;
+}
+
+const char *paths_datadir(void)
+{
+	if (datadir[0])
+		return datadir;
+	const char *env = getenv("DNSLAB_DATA");
+	if (env && *env) {
+		snprintf(datadir, sizeof datadir, "%s", env);
+		return datadir;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* Walk up from the binary's directory at most three levels. */
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			if (has_topology(exe)) {
+				snprintf(datadir, sizeof datadir, "%s", exe);
+				return datadir;
+			}
+		}
+	}
+	snprintf(datadir, sizeof datadir, "%s", DNSLAB_DATADIR);
+	return datadir;
+}
+
+const char *paths_default_topology(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/zones/lab.yaml", paths_datadir());
+	return buf;
+}

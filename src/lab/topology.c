@@ -1,0 +1,202 @@
+/* topology.c: load and check the lab's topology file (topology.h). */
+#include "lab/topology.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/ytree.h"
+
+static const char *const top_keys[] = { "servers", NULL };
+static const char *const server_keys[] = { "id", "name", "address", "zones", NULL };
+
+void topology_free(struct topology *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nservers; i++) {
+		struct topo_server *s = &t->servers[i];
+		for (size_t z = 0; z < s->nzones; z++) {
+			free(s->zones[z].origin);
+			free(s->zones[z].file);
+		}
+		free(s->zones);
+		free(s->id);
+		free(s->name);
+		free(s->address);
+	}
+	free(t->servers);
+	free(t->path);
+	free(t);
+}
+
+/* "example.test" or "example.test." -> "example.test."; "." stays. */
+static char *absolute_name(const char *s)
+{
+	size_t n = strlen(s);
+	char *r = malloc(n + 2);
+	if (!r)
+		return NULL;
+	memcpy(r, s, n + 1);
+	if (n == 0 || r[n - 1] != '.') {
+		r[n] = '.';
+		r[n + 1] = '\0';
+	}
+	return r;
+}
+
+static bool valid_id(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+/* zones/<origin without trailing dot>.zone, root.zone for the root. */
+static char *zone_file_for(const char *dir, const char *origin)
+{
+	size_t n = strlen(origin);
+	const char *base = strcmp(origin, ".") == 0 ? "root" : origin;
+	size_t blen = strcmp(origin, ".") == 0 ? 4 : n - 1;
+	size_t len = strlen(dir) + 1 + blen + sizeof ".zone";
+	char *p = malloc(len);
+	if (p)
+		snprintf(p, len, "%s/%.*s.zone", dir, (int)blen, base);
+	return p;
+}
+
+static int load_server(const struct ynode *node, const char *path, const char *dir,
+		       struct topo_server *s, struct dl_error *err)
+{
+	int rc;
+	const char *id, *name, *addr;
+	if (node->kind != Y_MAP)
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: a server must be a map with id, name, address, zones",
+				    path, node->line);
+	if ((rc = ymap_check_keys(node, server_keys, path, err)) ||
+	    (rc = ymap_scalar(node, "id", path, &id, err)) ||
+	    (rc = ymap_scalar(node, "name", path, &name, err)) ||
+	    (rc = ymap_scalar(node, "address", path, &addr, err)))
+		return rc;
+	s->line = node->line;
+	if (!valid_id(id))
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: server id '%s' must be letters, digits, - or _",
+				    path, ymap_get(node, "id")->line, id);
+	unsigned char buf[16];
+	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1)
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: '%s' is not an IPv4 or IPv6 address",
+				    path, ymap_get(node, "address")->line, addr);
+	s->id = strdup(id);
+	s->name = absolute_name(name);
+	s->address = strdup(addr);
+	if (!s->id || !s->name || !s->address)
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	const struct ynode *zones = ymap_get(node, "zones");
+	if (!zones)
+		return 0;
+	if (zones->kind != Y_SEQ)
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: 'zones' must be a list of zone names",
+				    path, zones->line);
+	s->zones = calloc(zones->n ? zones->n : 1, sizeof *s->zones);
+	if (!s->zones)
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < zones->n; i++) {
+		const struct ynode *z = zones->items[i];
+		if (z->kind != Y_SCALAR || !*z->value)
+			return dl_error_set(err, DL_ERR_INPUT, "%s:%d: a zone must be a domain name",
+					    path, z->line);
+		struct topo_zone *tz = &s->zones[s->nzones++];
+		tz->line = z->line;
+		tz->origin = absolute_name(z->value);
+		tz->file = tz->origin ? zone_file_for(dir, tz->origin) : NULL;
+		if (!tz->origin || !tz->file)
+			return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int check_unique(const struct topology *t, struct dl_error *err)
+{
+	for (size_t i = 0; i < t->nservers; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct topo_server *a = &t->servers[i], *b = &t->servers[j];
+			if (strcmp(a->id, b->id) == 0)
+				return dl_error_set(err, DL_ERR_INPUT, "%s:%d: server id '%s' is used twice (also line %d)",
+						    t->path, a->line, a->id, b->line);
+			if (strcmp(a->address, b->address) == 0)
+				return dl_error_set(err, DL_ERR_INPUT, "%s:%d: address %s is used twice (also line %d)",
+						    t->path, a->line, a->address, b->line);
+		}
+	return 0;
+}
+
+int topology_load(const char *path, struct topology **out, struct dl_error *err)
+{
+	*out = NULL;
+	struct ynode *root = NULL;
+	int rc = ytree_load(path, &root, err);
+	if (rc)
+		return rc;
+	struct topology *t = calloc(1, sizeof *t);
+	char *dir = strdup(path);
+	if (!t || !dir || !(t->path = strdup(path))) {
+		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if (root->kind != Y_MAP) {
+		rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: expected a map with 'servers'", path, root->line);
+		goto out;
+	}
+	if ((rc = ymap_check_keys(root, top_keys, path, err)))
+		goto out;
+	const struct ynode *servers = ymap_get(root, "servers");
+	if (!servers || servers->kind != Y_SEQ || servers->n == 0) {
+		rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: 'servers' must be a non-empty list", path,
+				  servers ? servers->line : root->line);
+		goto out;
+	}
+	t->servers = calloc(servers->n, sizeof *t->servers);
+	if (!t->servers) {
+		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < servers->n; i++) {
+		t->nservers++;
+		if ((rc = load_server(servers->items[i], path, dir, &t->servers[i], err)))
+			goto out;
+	}
+	rc = check_unique(t, err);
+out:
+	free(dir);
+	ytree_free(root);
+	if (rc)
+		topology_free(t);
+	else
+		*out = t;
+	return rc;
+}
+
+const struct topo_server *topology_find(const struct topology *t, const char *key)
+{
+	size_t klen = strlen(key);
+	for (size_t i = 0; i < t->nservers; i++) {
+		const struct topo_server *s = &t->servers[i];
+		if (strcasecmp(s->id, key) == 0 || strcmp(s->address, key) == 0 ||
+		    strcasecmp(s->name, key) == 0 ||
+		    (klen + 1 == strlen(s->name) && strncasecmp(s->name, key, klen) == 0))
+			return s;
+	}
+	return NULL;
+}

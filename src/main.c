@@ -1,0 +1,60 @@
+/* main.c: global options and dispatch to a command (src/cmd/). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+#define DNSLAB_VERSION "0.1.0"
+
+static const struct cmd commands[] = {
+	{ "serve", "start the lab internet and keep it running", cmd_serve },
+	{ "query", "ask a lab server a question, like dig", cmd_query },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: dnslab COMMAND [ARGS]   (dnslab COMMAND --help for details)\n\n"
+		     "A private DNS internet on loopback for hands-on DNS and DNSSEC labs.\n\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nExamples:\n"
+		     "  dnslab serve --wiretap\n"
+		     "  dnslab query www.example.test @example\n"
+		     "  dnslab query test. NS @root +norec\n");
+}
+
+int cmd_parse_port(const char *opt, const char *value)
+{
+	char *end = NULL;
+	long p = strtol(value, &end, 10);
+	if (!*value || *end || p < 1 || p > 65535) {
+		fprintf(stderr, "dnslab: %s '%s': a port is a number from 1 to 65535\n", opt, value);
+		return -1;
+	}
+	return (int)p;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("dnslab %s\n", DNSLAB_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "dnslab: unknown command '%s'\n\n", name);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,370 @@
+/* listener.c: UDP and TCP server sockets of a virtual server (listener.h).
+ *
+ * UDP reads use recvmmsg batches (UV_UDP_RECVMMSG) and replies go out with
+ * uv_udp_try_send from one reused buffer; only when the socket's send queue
+ * is busy is a reply copied for uv_udp_send.  TCP (RFC 7766) keeps one buffer
+ * per connection, splits it on the 2-byte length prefix, answers pipelined
+ * queries in order, closes idle or half-sent connections on a timer, and
+ * closes the least recently active connection when the cap is reached. */
+#include "net/listener.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define UDP_DGRAM_MAX (64 * 1024)
+#define UDP_BATCH 16
+#define OBUF_SIZE (65535 + 2)
+#define TCP_IDLE_MS_DEFAULT 10000
+#define TCP_MAX_CONNS_DEFAULT 128
+#define TCP_BUF_START 1024
+#define TCP_MAX_WRITE_QUEUE (1024 * 1024)
+#define UDP_MAX_PENDING_SENDS 4096
+
+struct tcp_conn {
+	uv_tcp_t h;
+	uv_timer_t idle;
+	struct net_listener *l;
+	struct tcp_conn *prev, *next;
+	uint8_t *buf;
+	size_t len, cap;
+	struct sockaddr_storage peer;
+	int handles; /* open handles: h and idle */
+	bool closing;
+};
+
+struct udp_send {
+	uv_udp_send_t req;
+	uint8_t data[];
+};
+
+struct tcp_write {
+	uv_write_t req;
+	uint8_t data[];
+};
+
+static size_t pending_udp_sends;
+
+static void listener_handle_closed(uv_handle_t *h)
+{
+	struct net_listener *l = h->data;
+	if (--l->open_handles == 0) {
+		free(l->rbuf);
+		free(l->obuf);
+		l->rbuf = l->obuf = NULL;
+		if (l->on_closed)
+			l->on_closed(l);
+	}
+}
+
+/* ---- UDP ---- */
+
+static void udp_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct net_listener *l = h->data;
+	*buf = uv_buf_init((char *)l->rbuf, UDP_DGRAM_MAX * UDP_BATCH);
+}
+
+static void udp_on_sent(uv_udp_send_t *req, int status)
+{
+	pending_udp_sends--;
+	free(req);
+}
+
+static void udp_reply(struct net_listener *l, const struct sockaddr *to, size_t n)
+{
+	uv_buf_t b = uv_buf_init((char *)l->obuf, (unsigned)n);
+	int rc = uv_udp_try_send(&l->udp, &b, 1, to);
+	if (rc >= 0)
+		return;
+	if (rc != UV_EAGAIN || pending_udp_sends >= UDP_MAX_PENDING_SENDS) {
+		l->dropped++;
+		return;
+	}
+	struct udp_send *s = malloc(sizeof *s + n);
+	if (!s) {
+		l->dropped++;
+		return;
+	}
+	memcpy(s->data, l->obuf, n);
+	b = uv_buf_init((char *)s->data, (unsigned)n);
+	if (uv_udp_send(&s->req, &l->udp, &b, 1, to, udp_on_sent) == 0)
+		pending_udp_sends++;
+	else
+		free(s);
+}
+
+static void udp_on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *from,
+			unsigned flags)
+{
+	struct net_listener *l = h->data;
+	if (nread <= 0 || !from)
+		return; /* nothing more, or a transient error: keep serving */
+	const uint8_t *q = (const uint8_t *)buf->base;
+	l->udp_queries++;
+	struct net_event ev = { from, (struct sockaddr *)&l->addr, NET_UDP, q, (size_t)nread, l->label, 0 };
+	net_tap_publish(l->tap, &ev);
+	size_t n = l->handler(l->handler_arg, q, (size_t)nread, false, l->obuf, OBUF_SIZE);
+	if (!n)
+		return;
+	ev = (struct net_event){ (struct sockaddr *)&l->addr, from, NET_UDP, l->obuf, n, l->label, 1 };
+	net_tap_publish(l->tap, &ev);
+	udp_reply(l, from, n);
+}
+
+/* ---- TCP ---- */
+
+static void conn_unlink(struct tcp_conn *c)
+{
+	struct net_listener *l = c->l;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		l->conns_tail = c->prev;
+	c->prev = c->next = NULL;
+	l->nconns--;
+}
+
+static void conn_append(struct tcp_conn *c)
+{
+	struct net_listener *l = c->l;
+	c->prev = l->conns_tail;
+	c->next = NULL;
+	if (l->conns_tail)
+		l->conns_tail->next = c;
+	else
+		l->conns = c;
+	l->conns_tail = c;
+	l->nconns++;
+}
+
+static void conn_on_closed(uv_handle_t *h)
+{
+	struct tcp_conn *c = h->data;
+	if (--c->handles == 0) {
+		free(c->buf);
+		free(c);
+	}
+}
+
+static void conn_close(struct tcp_conn *c)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	conn_unlink(c);
+	uv_close((uv_handle_t *)&c->idle, conn_on_closed);
+	uv_close((uv_handle_t *)&c->h, conn_on_closed);
+}
+
+static void conn_on_idle(uv_timer_t *t)
+{
+	conn_close(t->data);
+}
+
+static void conn_touch(struct tcp_conn *c)
+{
+	uv_timer_start(&c->idle, conn_on_idle, c->l->tcp_idle_ms, 0);
+	conn_unlink(c);
+	conn_append(c);
+}
+
+static void conn_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct tcp_conn *c = h->data;
+	size_t need = c->len + 1;
+	if (c->len >= 2) {
+		size_t msg = 2 + (size_t)((c->buf[0] << 8) | c->buf[1]);
+		if (msg > need)
+			need = msg;
+	}
+	if (need > c->cap) {
+		size_t cap = c->cap ? c->cap : TCP_BUF_START;
+		while (cap < need)
+			cap *= 2;
+		uint8_t *nb = realloc(c->buf, cap);
+		if (!nb) {
+			*buf = uv_buf_init(NULL, 0);
+			return;
+		}
+		c->buf = nb;
+		c->cap = cap;
+	}
+	*buf = uv_buf_init((char *)c->buf + c->len, (unsigned)(c->cap - c->len));
+}
+
+static void conn_on_written(uv_write_t *req, int status)
+{
+	free(req);
+}
+
+static void conn_reply(struct tcp_conn *c, size_t n)
+{
+	struct net_listener *l = c->l;
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->h) > TCP_MAX_WRITE_QUEUE) {
+		conn_close(c); /* a client that sends but never reads */
+		return;
+	}
+	struct tcp_write *w = malloc(sizeof *w + 2 + n);
+	if (!w) {
+		conn_close(c);
+		return;
+	}
+	w->data[0] = (uint8_t)(n >> 8);
+	w->data[1] = (uint8_t)n;
+	memcpy(w->data + 2, l->obuf, n);
+	uv_buf_t b = uv_buf_init((char *)w->data, (unsigned)(n + 2));
+	if (uv_write(&w->req, (uv_stream_t *)&c->h, &b, 1, conn_on_written) != 0) {
+		free(w);
+		conn_close(c);
+	}
+}
+
+static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct tcp_conn *c = s->data;
+	struct net_listener *l = c->l;
+	if (nread < 0) {
+		conn_close(c); /* UV_EOF or a reset */
+		return;
+	}
+	c->len += (size_t)nread;
+	size_t off = 0;
+	while (!c->closing && c->len - off >= 2) {
+		size_t mlen = (size_t)((c->buf[off] << 8) | c->buf[off + 1]);
+		if (mlen == 0) {
+			conn_close(c); /* a zero length prefix is never a message */
+			return;
+		}
+		if (c->len - off - 2 < mlen)
+			break;
+		const uint8_t *q = c->buf + off + 2;
+		l->tcp_queries++;
+		struct net_event ev = { (struct sockaddr *)&c->peer, (struct sockaddr *)&l->addr, NET_TCP,
+					q, mlen, l->label, 0 };
+		net_tap_publish(l->tap, &ev);
+		size_t n = l->handler(l->handler_arg, q, mlen, true, l->obuf, OBUF_SIZE);
+		if (n) {
+			ev = (struct net_event){ (struct sockaddr *)&l->addr, (struct sockaddr *)&c->peer,
+						 NET_TCP, l->obuf, n, l->label, 1 };
+			net_tap_publish(l->tap, &ev);
+			conn_reply(c, n);
+		}
+		off += 2 + mlen;
+		if (!c->closing)
+			conn_touch(c);
+	}
+	if (off && !c->closing) {
+		memmove(c->buf, c->buf + off, c->len - off);
+		c->len -= off;
+	}
+}
+
+static void tcp_on_connection(uv_stream_t *server, int status)
+{
+	struct net_listener *l = server->data;
+	if (status < 0)
+		return;
+	struct tcp_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return;
+	c->l = l;
+	uv_tcp_init(l->loop, &c->h);
+	c->h.data = c;
+	c->handles = 1;
+	if (uv_accept(server, (uv_stream_t *)&c->h) != 0) {
+		uv_close((uv_handle_t *)&c->h, conn_on_closed);
+		return;
+	}
+	uv_timer_init(l->loop, &c->idle);
+	c->idle.data = c;
+	c->handles = 2;
+	int plen = sizeof c->peer;
+	uv_tcp_getpeername(&c->h, (struct sockaddr *)&c->peer, &plen);
+	if (l->nconns >= l->max_conns && l->conns)
+		conn_close(l->conns); /* the least recently active makes room */
+	conn_append(c);
+	uv_timer_start(&c->idle, conn_on_idle, l->tcp_idle_ms, 0);
+	if (uv_read_start((uv_stream_t *)&c->h, conn_on_alloc, conn_on_read) != 0)
+		conn_close(c);
+}
+
+static int bind_error(struct dl_error *err, int rc, const char *what, const char *ip, int port)
+{
+	if (rc == UV_EADDRINUSE)
+		return dl_error_set(err, DL_ERR_ENV,
+				    "port %d on %s is already in use (%s); is another lab running? "
+				    "Stop it, or pick another port with --port",
+				    port, ip, what);
+	if (rc == UV_EACCES)
+		return dl_error_set(err, DL_ERR_ENV,
+				    "no permission to bind %s port %d (%s); ports below 1024 need root, "
+				    "use --port 5300",
+				    ip, port, what);
+	if (rc == UV_EADDRNOTAVAIL)
+		return dl_error_set(err, DL_ERR_ENV,
+				    "address %s is not available on this machine (%s); on macOS add it with "
+				    "'sudo ifconfig lo0 alias %s'",
+				    ip, what, ip);
+	return dl_error_set(err, DL_ERR_ENV, "cannot listen on %s port %d (%s): %s", ip, port, what,
+			    uv_strerror(rc));
+}
+
+int net_listener_start(struct net_listener *l, uv_loop_t *loop, const char *ip, int port,
+		       const char *label, net_handler_fn fn, void *arg, const struct net_tap *tap,
+		       struct dl_error *err)
+{
+	memset(l, 0, sizeof *l);
+	l->loop = loop;
+	l->label = label;
+	l->handler = fn;
+	l->handler_arg = arg;
+	l->tap = tap;
+	l->max_conns = TCP_MAX_CONNS_DEFAULT;
+	const char *idle = getenv("DNSLAB_TCP_IDLE_MS");
+	l->tcp_idle_ms = idle && atoi(idle) > 0 ? (unsigned)atoi(idle) : TCP_IDLE_MS_DEFAULT;
+	if (net_addr_parse(ip, port, &l->addr) != 0)
+		return dl_error_set(err, DL_ERR_INPUT, "'%s' is not an IP address", ip);
+	l->rbuf = malloc(UDP_DGRAM_MAX * UDP_BATCH);
+	l->obuf = malloc(OBUF_SIZE);
+	if (!l->rbuf || !l->obuf) {
+		free(l->rbuf);
+		free(l->obuf);
+		l->rbuf = l->obuf = NULL;
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	uv_udp_init_ex(loop, &l->udp, (unsigned)l->addr.ss_family | UV_UDP_RECVMMSG);
+	uv_tcp_init(loop, &l->tcp);
+	l->udp.data = l->tcp.data = l;
+	l->open_handles = 2;
+	const struct sockaddr *sa = (const struct sockaddr *)&l->addr;
+	int rc = uv_udp_bind(&l->udp, sa, 0);
+	if (rc)
+		return bind_error(err, rc, "UDP", ip, port);
+	rc = uv_tcp_bind(&l->tcp, sa, 0);
+	if (!rc)
+		rc = uv_listen((uv_stream_t *)&l->tcp, 128, tcp_on_connection);
+	if (rc)
+		return bind_error(err, rc, "TCP", ip, port);
+	rc = uv_udp_recv_start(&l->udp, udp_on_alloc, udp_on_recv);
+	if (rc)
+		return bind_error(err, rc, "UDP", ip, port);
+	return 0;
+}
+
+void net_listener_close(struct net_listener *l, void (*on_closed)(struct net_listener *l))
+{
+	l->on_closed = on_closed;
+	while (l->conns)
+		conn_close(l->conns);
+	if (l->open_handles == 0) {
+		if (on_closed)
+			on_closed(l);
+		return;
+	}
+	uv_close((uv_handle_t *)&l->udp, listener_handle_closed);
+	uv_close((uv_handle_t *)&l->tcp, listener_handle_closed);
+}

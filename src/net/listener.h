@@ -1,0 +1,53 @@
+/* listener.h: one virtual server's sockets: UDP and TCP on one address and
+ * port, on the shared libuv loop.  The handler turns a query into a response
+ * and knows nothing of sockets. */
+#ifndef DNSLAB_LISTENER_H
+#define DNSLAB_LISTENER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "net/tap.h"
+#include "util/err.h"
+
+/* Write the response to q into out (cap bytes); return its length, 0 to drop. */
+typedef size_t (*net_handler_fn)(void *arg, const uint8_t *q, size_t qlen, bool tcp,
+				 uint8_t *out, size_t cap);
+
+struct tcp_conn;
+
+struct net_listener {
+	uv_udp_t udp;
+	uv_tcp_t tcp;
+	uv_loop_t *loop;
+	struct sockaddr_storage addr;
+	const char *label;        /* borrowed: topology id */
+	net_handler_fn handler;
+	void *handler_arg;
+	const struct net_tap *tap; /* borrowed, may be NULL */
+	uint8_t *rbuf;             /* UDP receive buffer (recvmmsg batch) */
+	uint8_t *obuf;             /* response buffer, reused for every reply */
+	struct tcp_conn *conns;    /* least recently active first */
+	struct tcp_conn *conns_tail;
+	size_t nconns;
+	unsigned tcp_idle_ms;
+	size_t max_conns;
+	int open_handles;          /* udp + tcp still to close */
+	void (*on_closed)(struct net_listener *l);
+	uint64_t udp_queries, tcp_queries, dropped;
+};
+
+/* Bind UDP and TCP on ip:port and start serving.  A busy address gives
+ * DL_ERR_ENV with a message naming the port.  On error nothing stays open
+ * except handles that net_listener_close must still close. */
+int net_listener_start(struct net_listener *l, uv_loop_t *loop, const char *ip, int port,
+		       const char *label, net_handler_fn fn, void *arg, const struct net_tap *tap,
+		       struct dl_error *err);
+
+/* Close every handle; on_closed(l) runs when the last one is closed, after
+ * which l may be freed. */
+void net_listener_close(struct net_listener *l, void (*on_closed)(struct net_listener *l));
+
+#endif

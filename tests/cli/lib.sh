@@ -1,0 +1,81 @@
+# lib.sh: helpers for CLI tests (sourced).  Each check prints one line,
+# "ok - ..." or "not ok - ...", which tests/run.sh counts.
+# $DNSLAB is the binary under test (the sanitized build in `make test`).
+set -u
+: "${DNSLAB:=build/asan/dnslab}"
+export DNSLAB
+TMP=$(mktemp -d)
+LAB_PID=""
+PORT=""
+cleanup() {
+	[ -n "$LAB_PID" ] && kill -TERM "$LAB_PID" 2>/dev/null && wait "$LAB_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	desc=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>&1; then ok "$desc"; else
+		notok "$desc"
+		sed 's/^/#   /' "$TMP/check.out" | head -20
+	fi
+}
+
+# expect_eq DESC EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1 (expected '$2', got '$3')"; fi
+}
+
+# expect_match DESC PATTERN TEXT: TEXT contains a line matching the ERE.
+expect_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok "$1"; else
+		notok "$1 (no match for /$2/)"
+		printf '%s\n' "$3" | sed 's/^/#   /' | head -20
+	fi
+}
+expect_nomatch() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		notok "$1 (unexpected match for /$2/)"
+		printf '%s\n' "$3" | sed 's/^/#   /' | head -20
+	else ok "$1"; fi
+}
+
+# start_lab [ARGS]: start `dnslab serve` on a free port; sets PORT, LAB_PID.
+start_lab() {
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$(( (($$ * 7 + try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 30000) + 20000 ))
+		"$DNSLAB" serve --port "$PORT" "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+		LAB_PID=$!
+		for i in $(seq 1 100); do
+			grep -q 'is up\|"event":"ready"' "$TMP/serve.out" 2>/dev/null && return 0
+			kill -0 "$LAB_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		wait "$LAB_PID" 2>/dev/null
+		LAB_PID=""
+	done
+	echo "# could not start a lab: $(cat "$TMP/serve.err")"
+	return 1
+}
+
+# stop_lab: SIGTERM, and the exit status (0 when shut down cleanly, leak-free).
+stop_lab() {
+	[ -n "$LAB_PID" ] || return 1
+	kill -TERM "$LAB_PID"
+	wait "$LAB_PID"
+	rc=$?
+	LAB_PID=""
+	return $rc
+}
+
+# dig against the running lab: d SERVER-ADDRESS ARGS...
+d() {
+	srv=$1
+	shift
+	dig @"$srv" -p "$PORT" +time=2 +tries=1 "$@"
+}
