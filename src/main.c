@@ -25,17 +25,6 @@ static void usage(FILE *out)
 		     "  dnslab query test. NS @root +norec\n");
 }
 
-int cmd_parse_port(const char *opt, const char *value)
-{
-	char *end = NULL;
-	long p = strtol(value, &end, 10);
-	if (!*value || *end || p < 1 || p > 65535) {
-		fprintf(stderr, "dnslab: %s '%s': a port is a number from 1 to 65535\n", opt, value);
-		return -1;
-	}
-	return (int)p;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
