@@ -150,8 +150,13 @@ size_t authserver_respond(struct authserver *s, const uint8_t *q, size_t qlen, b
 		anscache_put(&s->cache, &key, built, len);
 		resp = built;
 	}
-	size_t limit = tcp ? AUTHSERVER_MAX_MSG
-			   : wq.has_edns ? (wq.udp_size > 512 ? wq.udp_size : 512) : 512;
+	/* UDP: the client's EDNS size, at least 512, and never above our own
+	 * 1232 so that answers are not fragmented (DNS Flag Day 2020). */
+	size_t limit = 512;
+	if (tcp)
+		limit = AUTHSERVER_MAX_MSG;
+	else if (wq.has_edns && wq.udp_size > 512)
+		limit = wq.udp_size < AUTHSERVER_EDNS_SIZE ? wq.udp_size : AUTHSERVER_EDNS_SIZE;
 	size_t n = len <= limit ? len : truncated(resp, &wq, out);
 	if (len <= limit)
 		memcpy(out, resp, len);
