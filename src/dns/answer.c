@@ -106,11 +106,11 @@ static const ldns_dnssec_name *find_cut(const struct zone *z, const ldns_rdf *na
 
 /* A and AAAA for target into the additional section, from any zone of zs
  * where target is authoritative data, or glue below a cut when glue_ok. */
-static bool add_addresses(ldns_pkt *pkt, const struct zoneset *zs, const ldns_rdf *target,
-			  bool glue_ok, bool dnssec_ok)
+static bool add_addresses(ldns_pkt *pkt, const struct zoneset *zs, const struct zone *only,
+			  const ldns_rdf *target, bool glue_ok, bool dnssec_ok)
 {
 	const struct zone *z = answer_find_zone(zs, target, LDNS_RR_TYPE_A);
-	if (!z)
+	if (!z || (only && z != only))
 		return true;
 	const ldns_dnssec_name *cut = find_cut(z, target, false);
 	if (cut && !glue_ok)
@@ -138,19 +138,24 @@ static const ldns_rdf *additional_target(const ldns_rr *rr)
 	}
 }
 
-static bool add_additional_for(ldns_pkt *pkt, const struct zoneset *zs, const ldns_dnssec_rrsets *set,
-			       bool glue_ok, bool dnssec_ok)
+/* only: when not NULL, take addresses from that zone alone (referral glue
+ * comes from the delegating zone, not from a sibling zone on the server). */
+static bool add_additional_for(ldns_pkt *pkt, const struct zoneset *zs, const struct zone *only,
+			       const ldns_dnssec_rrsets *set, bool glue_ok, bool dnssec_ok)
 {
+	/* Addresses of name servers may be glue below a cut: a priming answer
+	 * for the root NS set carries them (RFC 8109 4.1). */
+	glue_ok = glue_ok || set->type == LDNS_RR_TYPE_NS;
 	for (const ldns_dnssec_rrs *r = set->rrs; r; r = r->next) {
 		const ldns_rdf *t = additional_target(r->rr);
-		if (t && !add_addresses(pkt, zs, t, glue_ok, dnssec_ok))
+		if (t && !add_addresses(pkt, zs, only, t, glue_ok, dnssec_ok))
 			return false;
 	}
 	return true;
 }
 
-static bool add_referral(ldns_pkt *pkt, const struct zoneset *zs, const ldns_dnssec_name *cut,
-			 bool dnssec_ok)
+static bool add_referral(ldns_pkt *pkt, const struct zoneset *zs, const struct zone *z,
+			 const ldns_dnssec_name *cut, bool dnssec_ok)
 {
 	const ldns_dnssec_rrsets *ns = zone_rrset(cut, LDNS_RR_TYPE_NS);
 	const ldns_dnssec_rrsets *ds = zone_rrset(cut, LDNS_RR_TYPE_DS);
@@ -159,7 +164,7 @@ static bool add_referral(ldns_pkt *pkt, const struct zoneset *zs, const ldns_dns
 		return false;
 	if (dnssec_ok && ds && !push_rrset(pkt, LDNS_SECTION_AUTHORITY, ds, NULL, true))
 		return false;
-	return add_additional_for(pkt, zs, ns, true, false);
+	return add_additional_for(pkt, zs, z, ns, true, false);
 }
 
 static bool add_negative(ldns_pkt *pkt, const struct zone *z, bool dnssec_ok)
@@ -173,6 +178,8 @@ static bool add_negative(ldns_pkt *pkt, const struct zone *z, bool dnssec_ok)
 		const ldns_dnssec_rrsets *set = zone_rrset(zone_find(z, z->origin), LDNS_RR_TYPE_SOA);
 		for (const ldns_dnssec_rrs *r = set ? set->signatures : NULL; r; r = r->next) {
 			ldns_rr *sig = ldns_rr_clone(r->rr);
+			if (sig) /* an RRSIG's TTL is its RRset's (RFC 4034 3) */
+				ldns_rr_set_ttl(sig, z->neg_ttl);
 			if (!sig || !ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, sig)) {
 				ldns_rr_free(sig);
 				return false;
@@ -187,7 +194,7 @@ static bool add_apex_ns(ldns_pkt *pkt, const struct zoneset *zs, const struct zo
 	const ldns_dnssec_rrsets *ns = zone_rrset(zone_find(z, z->origin), LDNS_RR_TYPE_NS);
 	if (!ns || !push_rrset(pkt, LDNS_SECTION_AUTHORITY, ns, NULL, dnssec_ok))
 		return !ns;
-	return add_additional_for(pkt, zs, ns, false, dnssec_ok);
+	return add_additional_for(pkt, zs, NULL, ns, false, dnssec_ok);
 }
 
 /* The closest existing ancestor of name inside z (RFC 4592 3.3.1). */
@@ -227,7 +234,7 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 	if (cut) {
 		if (first)
 			ldns_pkt_set_aa(pkt, false);
-		return add_referral(pkt, zs, cut, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+		return add_referral(pkt, zs, z, cut, dnssec_ok) ? STEP_DONE : STEP_FAIL;
 	}
 	const ldns_dnssec_name *node = zone_find(z, name);
 	const ldns_rdf *owner = NULL; /* set when synthesising from a wildcard */
@@ -251,7 +258,7 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 	const ldns_dnssec_rrsets *set = zone_rrset(node, qtype);
 	if (set) {
 		if (!push_rrset(pkt, LDNS_SECTION_ANSWER, set, owner, dnssec_ok) ||
-		    !add_additional_for(pkt, zs, set, false, dnssec_ok))
+		    !add_additional_for(pkt, zs, NULL, set, false, dnssec_ok))
 			return STEP_FAIL;
 		if (qtype != LDNS_RR_TYPE_NS || owner || ldns_dname_compare(name, z->origin) != 0)
 			if (!add_apex_ns(pkt, zs, z, dnssec_ok))

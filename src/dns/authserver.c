@@ -125,7 +125,7 @@ size_t authserver_respond(struct authserver *s, const uint8_t *q, size_t qlen, b
 	if (wq.opcode != LDNS_PACKET_QUERY)
 		return error_with_opt(q, &wq, RCODE_NOTIMP, out, cap);
 	if (wq.qdcount != 1 || wq.ancount != 0 || wq.nscount != 0)
-		return wire_error_response(q, &wq, RCODE_FORMERR, out, cap);
+		return error_with_opt(q, &wq, RCODE_FORMERR, out, cap);
 	if (wq.has_edns && wq.edns_version != 0)
 		return error_with_opt(q, &wq, EXT_RCODE_BADVERS, out, cap);
 	if (wq.qtype == LDNS_RR_TYPE_OPT || wq.qtype == LDNS_RR_TYPE_TSIG)

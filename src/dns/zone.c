@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void zone_free(struct zone *z)
 {
@@ -76,11 +77,26 @@ static int check_owner(struct zone *z, const ldns_rr *rr, const char *where, str
 }
 
 /* True when an identical record is already present (duplicates are dropped, as
- * RFC 2181 5 says an RRset has no duplicate records). */
+ * RFC 2181 5 says an RRset has no duplicate records).  ldns keeps RRSIGs with
+ * the RRset they cover and the NSEC of a name apart, so look there for those. */
 static bool is_duplicate(const struct zone *z, const ldns_rr *rr)
 {
-	const ldns_dnssec_rrsets *s = zone_rrset(zone_find(z, ldns_rr_owner(rr)), ldns_rr_get_type(rr));
-	for (const ldns_dnssec_rrs *r = s ? s->rrs : NULL; r; r = r->next)
+	const ldns_dnssec_name *n = zone_find(z, ldns_rr_owner(rr));
+	if (!n)
+		return false;
+	ldns_rr_type t = ldns_rr_get_type(rr);
+	if (t == LDNS_RR_TYPE_NSEC)
+		return n->nsec && ldns_rr_compare(n->nsec, rr) == 0;
+	const ldns_dnssec_rrsets *s = NULL;
+	const ldns_dnssec_rrs *r = NULL;
+	if (t == LDNS_RR_TYPE_RRSIG) {
+		s = zone_rrset(n, ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)));
+		r = s ? s->signatures : NULL;
+	} else {
+		s = zone_rrset(n, t);
+		r = s ? s->rrs : NULL;
+	}
+	for (; r; r = r->next)
 		if (ldns_rr_compare(r->rr, rr) == 0)
 			return true;
 	return false;
@@ -107,15 +123,23 @@ static int add_record(struct zone *z, ldns_rr *rr, const char *where, struct dl_
 		rc = dl_error_set(err, DL_ERR_INPUT, "%s: malformed SOA record", where);
 	}
 	free(owner);
+	if (!rc && is_duplicate(z, rr)) {
+		ldns_rr_free(rr);
+		return 0;
+	}
+	if (!rc && t == LDNS_RR_TYPE_RRSIG && !ldns_rr_rrsig_typecovered(rr))
+		rc = dl_error_set(err, DL_ERR_INPUT, "%s: malformed RRSIG record", where);
+	if (!rc && t == LDNS_RR_TYPE_NSEC) {
+		const ldns_dnssec_name *n = zone_find(z, ldns_rr_owner(rr));
+		if (n && n->nsec)
+			rc = dl_error_set(err, DL_ERR_INPUT, "%s: a second, different NSEC record at this name; a name has one",
+					  where);
+	}
 	if (!rc)
 		rc = check_owner(z, rr, where, err);
 	if (rc) {
 		ldns_rr_free(rr);
 		return rc;
-	}
-	if (is_duplicate(z, rr)) {
-		ldns_rr_free(rr);
-		return 0;
 	}
 	if (ldns_dnssec_zone_add_rr(z->dz, rr) != LDNS_STATUS_OK) {
 		ldns_rr_free(rr);
@@ -142,6 +166,26 @@ static int check_apex(struct zone *z, int last_line, struct dl_error *err)
 	return 0;
 }
 
+/* ": <the text of line n>" for an error message, or "" when unreadable. */
+static const char *zone_line_text(const char *file, int n, char *buf, size_t len)
+{
+	FILE *fp = fopen(file, "r");
+	char line[512];
+	int at = 0;
+	buf[0] = '\0';
+	while (fp && fgets(line, sizeof line, fp))
+		if (++at == n) {
+			line[strcspn(line, "\r\n")] = '\0';
+			char *t = line + strspn(line, " \t");
+			if (*t)
+				snprintf(buf, len, ": %s", t);
+			break;
+		}
+	if (fp)
+		fclose(fp);
+	return buf;
+}
+
 int zone_load(const char *file, const char *origin, struct zone **out, struct dl_error *err)
 {
 	*out = NULL;
@@ -161,11 +205,18 @@ int zone_load(const char *file, const char *origin, struct zone **out, struct dl
 		zone_free(z);
 		return rc;
 	}
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		int rc = dl_error_set(err, DL_ERR_ENV, "cannot read zone file %s: not a regular file", file);
+		zone_free(z);
+		return rc;
+	}
 	uint32_t default_ttl = 3600;
 	ldns_rdf *cur_origin = ldns_rdf_clone(z->origin);
 	ldns_rdf *prev = NULL;
 	int line = 0, rc = 0;
-	while (!rc && !feof(fp)) {
+	while (!rc && !feof(fp) && !ferror(fp)) {
 		ldns_rr *rr = NULL;
 		ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &default_ttl, &cur_origin, &prev, &line);
 		char where[600];
@@ -182,16 +233,21 @@ int zone_load(const char *file, const char *origin, struct zone **out, struct dl
 			rc = dl_error_set(err, DL_ERR_INPUT, "%s: $INCLUDE is not supported; put the records in this file",
 					  where);
 			break;
-		default:
-			rc = dl_error_set(err, DL_ERR_INPUT, "%s: %s", where, ldns_get_errorstr_by_id(s));
+		default: {
+			char text[160];
+			rc = dl_error_set(err, DL_ERR_INPUT, "%s: %s%s", where, ldns_get_errorstr_by_id(s),
+					  zone_line_text(file, line, text, sizeof text));
 			break;
 		}
+		}
 	}
+	if (!rc && ferror(fp))
+		rc = dl_error_set(err, DL_ERR_ENV, "cannot read zone file %s: %s", file, strerror(errno));
 	fclose(fp);
 	ldns_rdf_deep_free(cur_origin);
 	ldns_rdf_deep_free(prev);
 	if (!rc)
-		rc = check_apex(z, line, err);
+		rc = check_apex(z, line > 0 ? line : 1, err);
 	if (!rc && ldns_dnssec_zone_add_empty_nonterminals(z->dz) != LDNS_STATUS_OK)
 		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	if (rc) {

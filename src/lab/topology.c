@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "net/addr.h"
 #include "util/ytree.h"
 
 static const char *const top_keys[] = { "servers", NULL };
@@ -122,6 +123,15 @@ static int load_server(const struct ynode *node, const char *path, const char *d
 	return 0;
 }
 
+/* Compare parsed addresses: 2001:db8::1 and 2001:DB8:0::1 are one host. */
+static bool same_address(const char *a, const char *b)
+{
+	struct sockaddr_storage x, y;
+	if (net_addr_parse(a, 0, &x) || net_addr_parse(b, 0, &y))
+		return strcmp(a, b) == 0;
+	return memcmp(&x, &y, sizeof x) == 0;
+}
+
 static int check_unique(const struct topology *t, struct dl_error *err)
 {
 	for (size_t i = 0; i < t->nservers; i++)
@@ -130,7 +140,7 @@ static int check_unique(const struct topology *t, struct dl_error *err)
 			if (strcmp(a->id, b->id) == 0)
 				return dl_error_set(err, DL_ERR_INPUT, "%s:%d: server id '%s' is used twice (also line %d)",
 						    t->path, a->line, a->id, b->line);
-			if (strcmp(a->address, b->address) == 0)
+			if (same_address(a->address, b->address))
 				return dl_error_set(err, DL_ERR_INPUT, "%s:%d: address %s is used twice (also line %d)",
 						    t->path, a->line, a->address, b->line);
 		}

@@ -1,4 +1,5 @@
-/* addr.c: socket address helpers shared by the transports (tap.h). */
+/* addr.c: socket address helpers (addr.h) and transport names (tap.h). */
+#include "net/addr.h"
 #include "net/tap.h"
 
 #include <arpa/inet.h>

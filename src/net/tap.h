@@ -33,10 +33,6 @@ static inline void net_tap_publish(const struct net_tap *tap, const struct net_e
 
 const char *net_transport_name(enum net_transport t);
 
-/* Parse "127.0.0.1" or "::1" with port into ss; 0 or DL_ERR_INPUT. */
-int net_addr_parse(const char *ip, int port, struct sockaddr_storage *ss);
-/* "127.0.0.1" (no port) into buf. */
-const char *net_addr_ip(const struct sockaddr *sa, char *buf, size_t len);
-int net_addr_port(const struct sockaddr *sa);
+#include "net/addr.h"
 
 #endif
