@@ -80,11 +80,14 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 fuzz-build: $(FUZZ_BIN)
 .PHONY: fuzz-build-if-possible
 fuzz-build-if-possible:
-	@if command -v clang >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz-build; fi
+	@if echo 'int LLVMFuzzerTestOneInput(const char *d, long n){return 0;}' | \
+	    clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz-build; \
+	else echo "note: clang with libFuzzer not available; the fuzz corpus replay is skipped"; fi
 fuzz: deps-test fuzz-build
-	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/$$n.corpus; \
-	  echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/$$n.corpus tests/fuzz/corpus || exit 1; done
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz-corpus/$$n; \
+	  echo "fuzzing $$n for $(FUZZ_SECONDS) s (new inputs go to $(B)/fuzz-corpus/$$n)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz-corpus/$$n tests/fuzz/corpus || exit 1; done
 
 bench: deps-bench $(B)/dnslab
 	@sh bench/qps.sh

@@ -33,7 +33,7 @@ for g in $groups; do
 	case $g in
 	unit)
 		for t in "$B"/tests/test_*; do
-			[ -x "$t" ] || continue
+			[ -f "$t" ] && [ -x "$t" ] || continue
 			n=$(basename "$t")
 			echo "# unit: $n"
 			CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out/$n.log" 2>&1
@@ -53,7 +53,7 @@ for g in $groups; do
 		done ;;
 	fuzz)
 		for f in "$B"/fuzz/fuzz_*; do
-			[ -x "$f" ] || continue
+			[ -f "$f" ] && [ -x "$f" ] || continue
 			n=$(basename "$f")
 			echo "# fuzz corpus: $n"
 			if "$f" -runs=0 tests/fuzz/corpus >"$out/$n.log" 2>&1; then

@@ -33,14 +33,19 @@ const char *paths_datadir(void)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		/* Walk up from the binary's directory at most three levels. */
+		/* Walk up from the binary's directory at most three levels: the
+		 * source tree (build/dnslab), or an install (bin/../share/dnslab)
+		 * whose PREFIX differs from the one compiled in. */
 		for (int up = 0; up < 3; up++) {
 			char *slash = strrchr(exe, '/');
 			if (!slash)
 				break;
 			*slash = '\0';
-			if (has_topology(exe)) {
-				snprintf(datadir, sizeof datadir, "%s", exe);
+			char shared[PATH_MAX + 32];
+			snprintf(shared, sizeof shared, "%s/share/dnslab", exe);
+			const char *hit = has_topology(exe) ? exe : has_topology(shared) ? shared : NULL;
+			if (hit) {
+				snprintf(datadir, sizeof datadir, "%s", hit);
 				return datadir;
 			}
 		}
