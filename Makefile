@@ -74,7 +74,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := $(CSTD) -O1 -g -Isrc -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
               -DDNSLAB_DATADIR='"$(DATADIR)"'
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS_ALL)
 fuzz-build: $(FUZZ_BIN)

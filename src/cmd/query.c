@@ -308,7 +308,7 @@ int cmd_query(int argc, char **argv)
 		.tcp = o.tcp, .no_tc_fallback = o.ignore_tc, .timeout_ms = o.timeout_ms,
 	};
 	if (!rc) {
-		int xrc = exchange_start(&loop, (struct sockaddr *)&to, q, qlen, &xo, query_on_answer, &run);
+		int xrc = exchange_start(&loop, (struct sockaddr *)&to, q, qlen, &xo, query_on_answer, &run, NULL);
 		if (xrc) {
 			rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, o.port, uv_strerror(xrc));
 			if (run.embedded)

@@ -41,42 +41,10 @@ void authserver_zones_changed(struct authserver *s)
 	anscache_clear(&s->cache);
 }
 
-/* Append an OPT RR (RFC 6891 6.1.2) advertising our UDP size. */
-static size_t put_opt(uint8_t *p, uint8_t ext_rcode, bool do_bit)
-{
-	p[0] = 0; /* root owner */
-	wire_put_u16(p + 1, LDNS_RR_TYPE_OPT);
-	wire_put_u16(p + 3, AUTHSERVER_EDNS_SIZE);
-	p[5] = ext_rcode;
-	p[6] = 0; /* version */
-	wire_put_u16(p + 7, do_bit ? 0x8000 : 0);
-	wire_put_u16(p + 9, 0);
-	return 11;
-}
-
 static size_t error_with_opt(const uint8_t *q, const struct wire_query *wq, int rcode,
 			     uint8_t *out, size_t cap)
 {
-	size_t n = wire_error_response(q, wq, rcode & 0xf, out, cap);
-	if (n && wq->has_edns && n + 11 <= cap) {
-		n += put_opt(out + n, (uint8_t)(rcode >> 4), wq->do_bit);
-		wire_put_u16(out + 10, 1);
-	}
-	return n;
-}
-
-/* Header + question + OPT with TC=1: the client retries over TCP. */
-static size_t truncated(const uint8_t *resp, const struct wire_query *wq, uint8_t *out)
-{
-	memcpy(out, resp, wq->question_end);
-	out[2] |= WIRE_FLAG_TC >> 8;
-	wire_put_u16(out + 6, 0);
-	wire_put_u16(out + 8, 0);
-	wire_put_u16(out + 10, wq->has_edns ? 1 : 0);
-	size_t n = wq->question_end;
-	if (wq->has_edns)
-		n += put_opt(out + n, 0, wq->do_bit);
-	return n;
+	return wire_error_response_edns(q, wq, rcode, AUTHSERVER_EDNS_SIZE, out, cap);
 }
 
 /* Build the full response for the question with ldns, lowercased question. */
@@ -124,6 +92,9 @@ size_t authserver_respond(struct authserver *s, const uint8_t *q, size_t qlen, b
 	}
 	if (wq.opcode != LDNS_PACKET_QUERY)
 		return error_with_opt(q, &wq, RCODE_NOTIMP, out, cap);
+	/* An IXFR query carries the client's SOA in authority (RFC 1995 3). */
+	if (wq.qdcount == 1 && wq.qtype == LDNS_RR_TYPE_IXFR)
+		return error_with_opt(q, &wq, RCODE_REFUSED, out, cap);
 	if (wq.qdcount != 1 || wq.ancount != 0 || wq.nscount != 0)
 		return error_with_opt(q, &wq, RCODE_FORMERR, out, cap);
 	if (wq.has_edns && wq.edns_version != 0)
@@ -152,12 +123,8 @@ size_t authserver_respond(struct authserver *s, const uint8_t *q, size_t qlen, b
 	}
 	/* UDP: the client's EDNS size, at least 512, and never above our own
 	 * 1232 so that answers are not fragmented (DNS Flag Day 2020). */
-	size_t limit = 512;
-	if (tcp)
-		limit = AUTHSERVER_MAX_MSG;
-	else if (wq.has_edns && wq.udp_size > 512)
-		limit = wq.udp_size < AUTHSERVER_EDNS_SIZE ? wq.udp_size : AUTHSERVER_EDNS_SIZE;
-	size_t n = len <= limit ? len : truncated(resp, &wq, out);
+	size_t limit = tcp ? AUTHSERVER_MAX_MSG : wire_udp_limit(&wq, AUTHSERVER_EDNS_SIZE);
+	size_t n = len <= limit ? len : wire_truncated(resp, &wq, AUTHSERVER_EDNS_SIZE, out);
 	if (len <= limit)
 		memcpy(out, resp, len);
 	free(built);

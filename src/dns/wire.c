@@ -243,3 +243,46 @@ size_t wire_error_response(const uint8_t *pkt, const struct wire_query *q, int r
 	wire_put_u16(out + 10, 0);
 	return n;
 }
+
+size_t wire_put_opt(uint8_t *p, uint16_t udp_size, uint8_t ext_rcode, bool do_bit)
+{
+	p[0] = 0; /* root owner */
+	wire_put_u16(p + 1, 41);
+	wire_put_u16(p + 3, udp_size);
+	p[5] = ext_rcode;
+	p[6] = 0; /* version */
+	wire_put_u16(p + 7, do_bit ? 0x8000 : 0);
+	wire_put_u16(p + 9, 0);
+	return 11;
+}
+
+size_t wire_error_response_edns(const uint8_t *pkt, const struct wire_query *q, int rcode,
+				uint16_t udp_size, uint8_t *out, size_t cap)
+{
+	size_t n = wire_error_response(pkt, q, rcode & 0xf, out, cap);
+	if (n && q->has_edns && n + 11 <= cap) {
+		n += wire_put_opt(out + n, udp_size, (uint8_t)(rcode >> 4), q->do_bit);
+		wire_put_u16(out + 10, 1);
+	}
+	return n;
+}
+
+size_t wire_truncated(const uint8_t *resp, const struct wire_query *q, uint16_t udp_size, uint8_t *out)
+{
+	memmove(out, resp, q->question_end);
+	out[2] |= WIRE_FLAG_TC >> 8;
+	wire_put_u16(out + 6, 0);
+	wire_put_u16(out + 8, 0);
+	wire_put_u16(out + 10, q->has_edns ? 1 : 0);
+	size_t n = q->question_end;
+	if (q->has_edns)
+		n += wire_put_opt(out + n, udp_size, 0, q->do_bit);
+	return n;
+}
+
+size_t wire_udp_limit(const struct wire_query *q, size_t max)
+{
+	if (!q->has_edns || q->udp_size <= 512)
+		return 512;
+	return q->udp_size < max ? q->udp_size : max;
+}

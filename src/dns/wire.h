@@ -58,6 +58,22 @@ enum wire_verdict wire_parse_query(const uint8_t *pkt, size_t len, struct wire_q
 size_t wire_error_response(const uint8_t *pkt, const struct wire_query *q, int rcode,
 			   uint8_t *out, size_t cap);
 
+/* An OPT RR (RFC 6891 6.1.2) advertising udp_size, written at p (11 bytes). */
+size_t wire_put_opt(uint8_t *p, uint16_t udp_size, uint8_t ext_rcode, bool do_bit);
+
+/* wire_error_response, plus an OPT when the query had one (RFC 6891 7);
+ * rcode may be extended (BADVERS = 16). */
+size_t wire_error_response_edns(const uint8_t *pkt, const struct wire_query *q, int rcode,
+				uint16_t udp_size, uint8_t *out, size_t cap);
+
+/* The truncated form of response resp to q: header and question with TC=1,
+ * no records but an OPT when q had EDNS.  out needs question_end + 11 bytes. */
+size_t wire_truncated(const uint8_t *resp, const struct wire_query *q, uint16_t udp_size, uint8_t *out);
+
+/* The UDP size limit for a response to q: 512 without EDNS, else the
+ * client's size but at least 512 and at most ours (max). */
+size_t wire_udp_limit(const struct wire_query *q, size_t max);
+
 /* Header field helpers. */
 static inline uint16_t wire_u16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static inline void wire_put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }

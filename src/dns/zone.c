@@ -48,6 +48,32 @@ ldns_rr *zone_negative_soa(const struct zone *z)
 	return soa;
 }
 
+/* ldns counts the blank and comment lines that follow a record as read, so
+ * its line number can run past the record.  The record ends on the last line
+ * with content at or before that number: "file:line" for it goes into where,
+ * and its text (for syntax errors) into text. */
+static void record_where(const char *file, int ldns_line, char *where, size_t wlen, char *text, size_t tlen)
+{
+	FILE *fp = fopen(file, "r");
+	char line[512];
+	int at = 0, found = ldns_line > 0 ? ldns_line : 1;
+	if (text)
+		text[0] = '\0';
+	while (fp && at < ldns_line && fgets(line, sizeof line, fp)) {
+		at++;
+		line[strcspn(line, "\r\n")] = '\0';
+		char *t = line + strspn(line, " \t");
+		if (*t && *t != ';') {
+			found = at;
+			if (text)
+				snprintf(text, tlen, ": %s", t);
+		}
+	}
+	if (fp)
+		fclose(fp);
+	snprintf(where, wlen, "%s:%d", file, found);
+}
+
 static bool is_cname_compatible(ldns_rr_type t)
 {
 	/* RFC 2181 10.1 and RFC 4035 2.5: only DNSSEC records may sit beside a CNAME. */
@@ -65,9 +91,12 @@ static int check_owner(struct zone *z, const ldns_rr *rr, const char *where, str
 	int rc = 0;
 	for (const ldns_dnssec_rrsets *s = n->rrsets; s && !rc; s = s->next) {
 		bool clash = (t == LDNS_RR_TYPE_CNAME && !is_cname_compatible(s->type)) ||
-			     (s->type == LDNS_RR_TYPE_CNAME && !is_cname_compatible(t)) ||
-			     (t == LDNS_RR_TYPE_CNAME && s->type == LDNS_RR_TYPE_CNAME);
-		if (clash)
+			     (s->type == LDNS_RR_TYPE_CNAME && !is_cname_compatible(t));
+		if (t == LDNS_RR_TYPE_CNAME && s->type == LDNS_RR_TYPE_CNAME)
+			rc = dl_error_set(err, DL_ERR_INPUT,
+					  "%s: %s has a second CNAME; an alias points to exactly one name (RFC 1034 3.6.2)",
+					  where, owner ? owner : "?");
+		else if (clash)
 			rc = dl_error_set(err, DL_ERR_INPUT,
 					  "%s: %s has a CNAME and other data; a CNAME must be alone at its name (RFC 2181 10.1)",
 					  where, owner ? owner : "?");
@@ -166,26 +195,6 @@ static int check_apex(struct zone *z, int last_line, struct dl_error *err)
 	return 0;
 }
 
-/* ": <the text of line n>" for an error message, or "" when unreadable. */
-static const char *zone_line_text(const char *file, int n, char *buf, size_t len)
-{
-	FILE *fp = fopen(file, "r");
-	char line[512];
-	int at = 0;
-	buf[0] = '\0';
-	while (fp && fgets(line, sizeof line, fp))
-		if (++at == n) {
-			line[strcspn(line, "\r\n")] = '\0';
-			char *t = line + strspn(line, " \t");
-			if (*t)
-				snprintf(buf, len, ": %s", t);
-			break;
-		}
-	if (fp)
-		fclose(fp);
-	return buf;
-}
-
 int zone_load(const char *file, const char *origin, struct zone **out, struct dl_error *err)
 {
 	*out = NULL;
@@ -233,12 +242,21 @@ int zone_load(const char *file, const char *origin, struct zone **out, struct dl
 			rc = dl_error_set(err, DL_ERR_INPUT, "%s: $INCLUDE is not supported; put the records in this file",
 					  where);
 			break;
-		default: {
-			char text[160];
-			rc = dl_error_set(err, DL_ERR_INPUT, "%s: %s%s", where, ldns_get_errorstr_by_id(s),
-					  zone_line_text(file, line, text, sizeof text));
+		default:
+			rc = dl_error_set(err, DL_ERR_INPUT, "%s: %s", where, ldns_get_errorstr_by_id(s));
 			break;
 		}
+	}
+	if (rc == DL_ERR_INPUT) {
+		/* Name the record's own line (and quote it for a syntax error). */
+		char where[600], real[600], text[200], rest[sizeof err->msg];
+		snprintf(where, sizeof where, "%s:%d:", file, line);
+		size_t wl = strlen(where);
+		if (strncmp(err->msg, where, wl) == 0) {
+			bool syntax = strstr(err->msg, "Syntax error") != NULL || strstr(err->msg, "syntax") != NULL;
+			record_where(file, line, real, sizeof real, text, sizeof text);
+			snprintf(rest, sizeof rest, "%s", err->msg + wl);
+			dl_error_set(err, DL_ERR_INPUT, "%s:%s%s", real, rest, syntax ? text : "");
 		}
 	}
 	if (!rc && ferror(fp))

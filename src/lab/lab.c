@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "lab/paths.h"
+#include "net/addr.h"
 
 static size_t lab_on_query(void *arg, const uint8_t *q, size_t qlen, bool tcp, uint8_t *out, size_t cap)
 {
@@ -17,8 +18,13 @@ void lab_free(struct lab *lab)
 {
 	if (!lab)
 		return;
-	for (size_t i = 0; i < lab->nservers; i++)
+	for (size_t i = 0; i < lab->nservers; i++) {
 		authserver_free(&lab->servers[i].auth);
+		if (lab->servers[i].resolver) {
+			resolver_free(lab->servers[i].resolver);
+			free(lab->servers[i].resolver);
+		}
+	}
 	free(lab->servers);
 	for (size_t i = 0; i < lab->nzones; i++)
 		zone_free(lab->zones[i]);
@@ -39,9 +45,12 @@ static int lab_zone(struct lab *lab, const struct topo_zone *tz, struct zone **o
 	struct zone *z = NULL;
 	int rc = zone_load(tz->file, tz->origin, &z, err);
 	if (rc) {
-		if (rc == DL_ERR_ENV) /* name the topology line that wants the file */
+		if (rc == DL_ERR_ENV) { /* name the topology line that wants the file */
+			char why[sizeof err->msg];
+			snprintf(why, sizeof why, "%s", err->msg);
 			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: zone %s: %s", lab->topo->path, tz->line,
-					  tz->origin, err->msg);
+					  tz->origin, why);
+		}
 		return rc;
 	}
 	lab->zones[lab->nzones++] = z;
@@ -59,6 +68,7 @@ int lab_load(struct lab **out, const char *topology_path, int port, struct dl_er
 	if (!lab)
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	lab->port = port;
+	lab->qmin = true;
 	int rc = topology_load(topology_path, &lab->topo, err);
 	if (rc) {
 		lab_free(lab);
@@ -118,8 +128,24 @@ int lab_listen(struct lab *lab, uv_loop_t *loop, bool *all_busy, struct dl_error
 	struct dl_error first = { 0, "" };
 	for (size_t i = 0; i < lab->nservers; i++) {
 		struct lab_server *s = &lab->servers[i];
-		rc = net_listener_start(&s->listener, loop, s->ts->address, lab->port, s->ts->id, lab_on_query,
-					&s->auth, &lab->tap.hook, err);
+		if (s->ts->role == TOPO_RESOLVER) {
+			struct iter_hints hints;
+			s->resolver = calloc(1, sizeof *s->resolver);
+			if (!s->resolver || lab_root_hints(lab, &hints) != 0) {
+				rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+				break;
+			}
+			if (resolver_init(s->resolver, loop, &hints, lab->port, s->ts->address, &lab->clock, lab->qmin) != 0) {
+				iter_hints_free(&hints);
+				rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+				break;
+			}
+			rc = net_listener_start_async(&s->listener, loop, s->ts->address, lab->port, s->ts->id,
+						      resolver_on_query, s->resolver, &lab->tap.hook, err);
+		} else {
+			rc = net_listener_start(&s->listener, loop, s->ts->address, lab->port, s->ts->id, lab_on_query,
+						&s->auth, &lab->tap.hook, err);
+		}
 		s->listening = true; /* handles exist and must be closed, even on error */
 		if (rc && rc == DL_ERR_ENV && strstr(err->msg, "already in use")) {
 			if (!busy++)
@@ -154,9 +180,50 @@ void lab_close(struct lab *lab, void (*on_closed)(struct lab *lab))
 			on_closed(lab);
 		return;
 	}
+	for (size_t i = 0; i < lab->nservers; i++) {
+		struct lab_server *s = &lab->servers[i];
+		if (s->resolver) {
+			/* Cancel resolutions first: their replies need open listeners. */
+			resolver_free(s->resolver);
+			free(s->resolver);
+			s->resolver = NULL;
+		}
+	}
 	for (size_t i = 0; i < lab->nservers; i++)
 		if (lab->servers[i].listening)
 			net_listener_close(&lab->servers[i].listener, lab_listener_closed);
+}
+
+int lab_root_hints(const struct lab *lab, struct iter_hints *out)
+{
+	memset(out, 0, sizeof *out);
+	out->servers = calloc(lab->topo->nservers, sizeof *out->servers);
+	if (!out->servers)
+		return DL_ERR_NOMEM;
+	for (size_t i = 0; i < lab->topo->nservers; i++) {
+		const struct topo_server *ts = &lab->topo->servers[i];
+		bool root = false;
+		for (size_t z = 0; z < ts->nzones; z++)
+			root = root || strcmp(ts->zones[z].origin, ".") == 0;
+		if (!root)
+			continue;
+		struct iter_hint *h = &out->servers[out->n];
+		h->name = ldns_dname_new_frm_str(ts->name);
+		if (!h->name || net_addr_parse(ts->address, lab->port, &h->addr) != 0) {
+			ldns_rdf_deep_free(h->name);
+			continue;
+		}
+		out->n++;
+	}
+	return 0;
+}
+
+const struct topo_server *lab_resolver(const struct lab *lab)
+{
+	for (size_t i = 0; i < lab->topo->nservers; i++)
+		if (lab->topo->servers[i].role == TOPO_RESOLVER)
+			return &lab->topo->servers[i];
+	return NULL;
 }
 
 const struct lab_server *lab_find(const struct lab *lab, const char *key)

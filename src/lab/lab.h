@@ -12,6 +12,7 @@
 #include "lab/topology.h"
 #include "lab/wiretap.h"
 #include "net/listener.h"
+#include "resolver/resolver.h"
 
 #define LAB_DEFAULT_PORT 5300
 
@@ -23,6 +24,7 @@ struct lab_server {
 	struct authserver auth;
 	struct net_listener listener;
 	bool listening;
+	struct resolver *resolver; /* role resolver only; owned */
 };
 
 struct lab {
@@ -32,7 +34,8 @@ struct lab {
 	struct lab_server *servers;
 	size_t nservers;
 	int port;
-	struct labclock clock;
+	bool qmin;             /* the resolver's QNAME minimisation (default on) */
+	struct labclock clock; /* move clock.offset before lab_listen, or any time */
 	struct wiretap tap;
 	int closing;
 	void (*on_closed)(struct lab *lab);
@@ -52,6 +55,12 @@ void lab_close(struct lab *lab, void (*on_closed)(struct lab *lab));
 
 /* Free a lab whose listeners are closed (or were never opened). */
 void lab_free(struct lab *lab);
+
+/* Root hints from the topology: the servers that serve ".". */
+int lab_root_hints(const struct lab *lab, struct iter_hints *out);
+
+/* The resolver of the topology (borrowed), or NULL. */
+const struct topo_server *lab_resolver(const struct lab *lab);
 
 /* The server named by key (id, host name or address), borrowed or NULL. */
 const struct lab_server *lab_find(const struct lab *lab, const char *key);

@@ -13,7 +13,7 @@
 #include "util/ytree.h"
 
 static const char *const top_keys[] = { "servers", NULL };
-static const char *const server_keys[] = { "id", "name", "address", "zones", NULL };
+static const char *const server_keys[] = { "id", "name", "address", "zones", "role", NULL };
 
 void topology_free(struct topology *t)
 {
@@ -94,6 +94,16 @@ static int load_server(const struct ynode *node, const char *path, const char *d
 	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1)
 		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: '%s' is not an IPv4 or IPv6 address",
 				    path, ymap_get(node, "address")->line, addr);
+	const struct ynode *role = ymap_get(node, "role");
+	if (role) {
+		if (role->kind == Y_SCALAR && strcmp(role->value, "resolver") == 0)
+			s->role = TOPO_RESOLVER;
+		else if (role->kind == Y_SCALAR && strcmp(role->value, "authoritative") == 0)
+			s->role = TOPO_AUTHORITATIVE;
+		else
+			return dl_error_set(err, DL_ERR_INPUT, "%s:%d: role must be 'authoritative' or 'resolver'",
+					    path, role->line);
+	}
 	s->id = strdup(id);
 	s->name = absolute_name(name);
 	s->address = strdup(addr);
@@ -102,6 +112,8 @@ static int load_server(const struct ynode *node, const char *path, const char *d
 	const struct ynode *zones = ymap_get(node, "zones");
 	if (!zones)
 		return 0;
+	if (s->role == TOPO_RESOLVER && (zones->kind != Y_SEQ || zones->n))
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: a resolver serves no zones", path, zones->line);
 	if (zones->kind != Y_SEQ)
 		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: 'zones' must be a list of zone names",
 				    path, zones->line);

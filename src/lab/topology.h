@@ -13,7 +13,10 @@ struct topo_zone {
 	int line;     /* where the topology names it */
 };
 
+enum topo_role { TOPO_AUTHORITATIVE, TOPO_RESOLVER };
+
 struct topo_server {
+	enum topo_role role;
 	char *id;      /* short name used as @id: root, tld, example ... */
 	char *name;    /* host name, e.g. a.root-servers.test. */
 	char *address; /* IPv4 or IPv6 literal */

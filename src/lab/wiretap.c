@@ -92,6 +92,8 @@ static void rr_brief(const ldns_rr *rr, char *buf, size_t len)
 			append(rdata, sizeof rdata, " ");
 		append(rdata, sizeof rdata, f);
 	}
+	if (strlen(rdata) > 90) /* a wiretap line is for reading, not for the whole TXT */
+		snprintf(rdata + 84, sizeof rdata - 84, " [...]");
 	snprintf(buf, len, "%s %u %s %s", owner, ldns_rr_ttl(rr), type, rdata);
 }
 
@@ -125,11 +127,13 @@ static void summarize(const struct net_event *nev, struct summary *s)
 			append(s->flags, sizeof s->flags, names[i]);
 		}
 	unsigned rcode = ldns_pkt_get_rcode(p) | (unsigned)ldns_pkt_edns_extended_rcode(p) << 4;
-	ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)(rcode & 0xf));
-	if (rcode == 16)
-		snprintf(s->rcode, sizeof s->rcode, "BADVERS");
-	else if (lt)
-		snprintf(s->rcode, sizeof s->rcode, "%s", lt->name);
+	/* dig's names (the IANA registry's), not ldns's NOTIMPL/YXDOMAIN spellings. */
+	static const char *const rcodes[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+					      "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+					      "NOTZONE", "DSOTYPENI", "RESERVED12", "RESERVED13",
+					      "RESERVED14", "RESERVED15", "BADVERS" };
+	if (rcode < sizeof rcodes / sizeof rcodes[0])
+		snprintf(s->rcode, sizeof s->rcode, "%s", rcodes[rcode]);
 	else
 		snprintf(s->rcode, sizeof s->rcode, "RCODE%u", rcode);
 	if (!s->response) {
@@ -212,14 +216,21 @@ static void clock_str(double when, char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%03d", (int)((when - (double)secs) * 1000));
 }
 
+/* Which way the message went: from the server towards its client?  Told
+ * by the transport, not by the QR bit, which a hostile client can set. */
+static bool toward_client(const struct net_event *n)
+{
+	return n->server ? n->outgoing : !n->outgoing;
+}
+
 /* The client is always written on the left, the server on the right. */
-static void endpoints(const struct wiretap *t, const struct wiretap_event *ev, const struct summary *s,
-		      char *client, char *server, size_t len)
+static void endpoints(const struct wiretap *t, const struct wiretap_event *ev, char *client, char *server,
+		      size_t len)
 {
 	const struct net_event *n = ev->net;
-	bool response = s->parsed ? s->response : (n->outgoing == (n->server != NULL));
-	label_for(t, response ? n->dst : n->src, client, len);
-	label_for(t, response ? n->src : n->dst, server, len);
+	bool back = toward_client(n);
+	label_for(t, back ? n->dst : n->src, client, len);
+	label_for(t, back ? n->src : n->dst, server, len);
 }
 
 void wiretap_format(const struct wiretap *t, const struct wiretap_event *ev, char *buf, size_t len)
@@ -228,8 +239,8 @@ void wiretap_format(const struct wiretap *t, const struct wiretap_event *ev, cha
 	summarize(ev->net, &s);
 	char when[32], client[96], server[96];
 	clock_str(ev->time, when, sizeof when);
-	endpoints(t, ev, &s, client, server, sizeof client);
-	const char *arrow = s.parsed && s.response ? "<-" : "->";
+	endpoints(t, ev, client, server, sizeof client);
+	const char *arrow = toward_client(ev->net) ? "<-" : "->";
 	if (s.parsed && s.response)
 		snprintf(buf, len, "%s %s %s %s %s  %s%s%s%s  %s", when, net_transport_name(ev->net->transport),
 			 client, arrow, server, s.rcode, s.flags[0] ? " [" : "", s.flags,
@@ -245,7 +256,7 @@ void wiretap_write_json(const struct wiretap *t, const struct wiretap_event *ev,
 	struct summary s;
 	summarize(ev->net, &s);
 	char client[96], server[96], ip[64];
-	endpoints(t, ev, &s, client, server, sizeof client);
+	endpoints(t, ev, client, server, sizeof client);
 	struct json j;
 	json_init(&j, out);
 	json_obj_begin(&j);

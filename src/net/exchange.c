@@ -45,6 +45,8 @@ static void exchange_on_closed(uv_handle_t *h)
 	}
 }
 
+static void exchange_close(struct exchange *x);
+
 static void exchange_finish(struct exchange *x, int status, const uint8_t *msg, size_t len,
 			    enum net_transport t)
 {
@@ -57,12 +59,10 @@ static void exchange_finish(struct exchange *x, int status, const uint8_t *msg, 
 		.rtt_ms = (double)(uv_hrtime() - x->sent_at) / 1e6,
 	};
 	x->cb(&r, x->arg);
-	uv_close((uv_handle_t *)&x->timer, exchange_on_closed);
-	if (x->udp_open)
-		uv_close((uv_handle_t *)&x->udp, exchange_on_closed);
-	if (x->tcp_open)
-		uv_close((uv_handle_t *)&x->tcp, exchange_on_closed);
+	exchange_close(x);
 }
+
+
 
 static void publish(struct exchange *x, enum net_transport t, const uint8_t *msg, size_t len, bool out)
 {
@@ -245,6 +245,11 @@ static int start_tcp(struct exchange *x)
 	x->handles++;
 	x->rlen = 0;
 	x->connect.data = x;
+	if (x->opts.source) {
+		int brc = uv_tcp_bind(&x->tcp, x->opts.source, 0);
+		if (brc)
+			return brc;
+	}
 	int rc = uv_tcp_connect(&x->connect, &x->tcp, (struct sockaddr *)&x->server, tcp_on_connect);
 	if (rc)
 		return rc;
@@ -252,9 +257,28 @@ static int start_tcp(struct exchange *x)
 	return 0;
 }
 
-int exchange_start(uv_loop_t *loop, const struct sockaddr *server, const uint8_t *q, size_t qlen,
-		   const struct exchange_opts *opts, exchange_cb cb, void *arg)
+static void exchange_close(struct exchange *x)
 {
+	uv_close((uv_handle_t *)&x->timer, exchange_on_closed);
+	if (x->udp_open)
+		uv_close((uv_handle_t *)&x->udp, exchange_on_closed);
+	if (x->tcp_open)
+		uv_close((uv_handle_t *)&x->tcp, exchange_on_closed);
+}
+
+void exchange_cancel(struct exchange *x)
+{
+	if (x && !x->done) {
+		x->done = true;
+		exchange_close(x);
+	}
+}
+
+int exchange_start(uv_loop_t *loop, const struct sockaddr *server, const uint8_t *q, size_t qlen,
+		   const struct exchange_opts *opts, exchange_cb cb, void *arg, struct exchange **handle)
+{
+	if (handle)
+		*handle = NULL;
 	if (qlen < 12 || qlen > 65535)
 		return UV_EINVAL;
 	struct exchange *x = calloc(1, sizeof *x);
@@ -300,7 +324,7 @@ int exchange_start(uv_loop_t *loop, const struct sockaddr *server, const uint8_t
 		x->handles++;
 		struct sockaddr_storage any;
 		net_addr_parse(server->sa_family == AF_INET6 ? "::" : "0.0.0.0", 0, &any);
-		rc = uv_udp_bind(&x->udp, (struct sockaddr *)&any, 0);
+		rc = uv_udp_bind(&x->udp, opts->source ? opts->source : (struct sockaddr *)&any, 0);
 		if (!rc)
 			rc = uv_udp_recv_start(&x->udp, udp_on_alloc, udp_on_recv);
 		if (!rc)
@@ -310,11 +334,9 @@ int exchange_start(uv_loop_t *loop, const struct sockaddr *server, const uint8_t
 	}
 	if (rc) {
 		x->done = true;
-		uv_close((uv_handle_t *)&x->timer, exchange_on_closed);
-		if (x->udp_open)
-			uv_close((uv_handle_t *)&x->udp, exchange_on_closed);
-		if (x->tcp_open)
-			uv_close((uv_handle_t *)&x->tcp, exchange_on_closed);
+		exchange_close(x);
+	} else if (handle) {
+		*handle = x;
 	}
 	return rc;
 }

@@ -18,6 +18,7 @@ struct exchange_opts {
 	unsigned tries;         /* UDP tries; 0 means 3 */
 	const struct net_tap *tap; /* borrowed, may be NULL */
 	const char *label;      /* tap label for this side, may be NULL */
+	const struct sockaddr *source; /* bind here (port 0), or NULL for any */
 };
 
 struct exchange_result {
@@ -32,10 +33,17 @@ struct exchange_result {
 
 typedef void (*exchange_cb)(const struct exchange_result *r, void *arg);
 
+struct exchange;
+
 /* Send query q[0..qlen) to server.  cb runs exactly once, from the loop, with
- * the first response whose ID and question match the query.  Returns 0, or a
- * negative libuv error (then cb never runs). */
+ * the first response whose ID and question match the query, unless the
+ * exchange is cancelled first.  *handle (when not NULL) identifies it for
+ * exchange_cancel until cb runs.  Returns 0, or a negative libuv error (then
+ * cb never runs). */
 int exchange_start(uv_loop_t *loop, const struct sockaddr *server, const uint8_t *q, size_t qlen,
-		   const struct exchange_opts *opts, exchange_cb cb, void *arg);
+		   const struct exchange_opts *opts, exchange_cb cb, void *arg, struct exchange **handle);
+
+/* Stop an exchange whose callback has not run yet; cb will not run. */
+void exchange_cancel(struct exchange *x);
 
 #endif

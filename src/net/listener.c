@@ -29,7 +29,16 @@ struct tcp_conn {
 	size_t len, cap;
 	struct sockaddr_storage peer;
 	int handles; /* open handles: h and idle */
+	int refs;    /* pending requests that will answer on this connection */
 	bool closing;
+};
+
+struct net_request {
+	struct net_listener *l; /* NULL once the listener closed */
+	struct tcp_conn *conn;  /* TCP only; holds a reference */
+	struct sockaddr_storage peer;
+	bool tcp;
+	struct net_request *prev, *next;
 };
 
 struct udp_send {
@@ -54,6 +63,82 @@ static void listener_handle_closed(uv_handle_t *h)
 		if (l->on_closed)
 			l->on_closed(l);
 	}
+}
+
+/* ---- pending requests (asynchronous servers) ---- */
+
+static void conn_release(struct tcp_conn *c);
+
+static void request_start(struct net_listener *l, const uint8_t *q, size_t qlen, const struct sockaddr *peer,
+			  struct tcp_conn *conn)
+{
+	struct net_request *r = calloc(1, sizeof *r);
+	if (!r) {
+		l->dropped++;
+		return;
+	}
+	r->l = l;
+	r->tcp = conn != NULL;
+	r->conn = conn;
+	if (conn)
+		conn->refs++;
+	memcpy(&r->peer, peer, peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	r->next = l->pending;
+	if (l->pending)
+		l->pending->prev = r;
+	l->pending = r;
+	l->async(l->handler_arg, q, qlen, r);
+}
+
+static void request_free(struct net_request *r)
+{
+	if (r->l) {
+		if (r->prev)
+			r->prev->next = r->next;
+		else
+			r->l->pending = r->next;
+		if (r->next)
+			r->next->prev = r->prev;
+	}
+	if (r->conn) {
+		r->conn->refs--;
+		conn_release(r->conn);
+	}
+	free(r);
+}
+
+const struct sockaddr *net_request_peer(const struct net_request *req)
+{
+	return (const struct sockaddr *)&req->peer;
+}
+
+bool net_request_tcp(const struct net_request *req)
+{
+	return req->tcp;
+}
+
+void net_request_drop(struct net_request *req)
+{
+	request_free(req);
+}
+
+static void udp_reply(struct net_listener *l, const struct sockaddr *to, size_t n);
+static void conn_reply(struct tcp_conn *c, size_t n);
+
+void net_request_reply(struct net_request *req, const uint8_t *resp, size_t len)
+{
+	struct net_listener *l = req->l;
+	if (l && len && len <= OBUF_SIZE && l->obuf && (!req->tcp || !req->conn->closing)) {
+		memcpy(l->obuf, resp, len);
+		struct net_event ev = { (struct sockaddr *)&l->addr, (struct sockaddr *)&req->peer,
+					req->tcp ? NET_TCP : NET_UDP, l->obuf, len, l->label, 1 };
+		net_tap_publish(l->tap, &ev);
+		if (req->tcp)
+			conn_reply(req->conn, len);
+		else
+			udp_reply(l, (struct sockaddr *)&req->peer, len);
+	}
+	request_free(req);
 }
 
 /* ---- UDP ---- */
@@ -103,6 +188,10 @@ static void udp_on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const s
 	l->udp_queries++;
 	struct net_event ev = { from, (struct sockaddr *)&l->addr, NET_UDP, q, (size_t)nread, l->label, 0 };
 	net_tap_publish(l->tap, &ev);
+	if (l->async) {
+		request_start(l, q, (size_t)nread, from, NULL);
+		return;
+	}
 	size_t n = l->handler(l->handler_arg, q, (size_t)nread, false, l->obuf, OBUF_SIZE);
 	if (!n)
 		return;
@@ -141,13 +230,19 @@ static void conn_append(struct tcp_conn *c)
 	l->nconns++;
 }
 
-static void conn_on_closed(uv_handle_t *h)
+static void conn_release(struct tcp_conn *c)
 {
-	struct tcp_conn *c = h->data;
-	if (--c->handles == 0) {
+	if (c->handles == 0 && c->refs == 0) {
 		free(c->buf);
 		free(c);
 	}
+}
+
+static void conn_on_closed(uv_handle_t *h)
+{
+	struct tcp_conn *c = h->data;
+	c->handles--;
+	conn_release(c);
 }
 
 static void conn_close(struct tcp_conn *c)
@@ -246,7 +341,11 @@ static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		struct net_event ev = { (struct sockaddr *)&c->peer, (struct sockaddr *)&l->addr, NET_TCP,
 					q, mlen, l->label, 0 };
 		net_tap_publish(l->tap, &ev);
-		size_t n = l->handler(l->handler_arg, q, mlen, true, l->obuf, OBUF_SIZE);
+		size_t n = 0;
+		if (l->async)
+			request_start(l, q, mlen, (struct sockaddr *)&c->peer, c);
+		else
+			n = l->handler(l->handler_arg, q, mlen, true, l->obuf, OBUF_SIZE);
 		if (n) {
 			ev = (struct net_event){ (struct sockaddr *)&l->addr, (struct sockaddr *)&c->peer,
 						 NET_TCP, l->obuf, n, l->label, 1 };
@@ -355,9 +454,26 @@ int net_listener_start(struct net_listener *l, uv_loop_t *loop, const char *ip, 
 	return 0;
 }
 
+int net_listener_start_async(struct net_listener *l, uv_loop_t *loop, const char *ip, int port,
+			     const char *label, net_async_fn fn, void *arg, const struct net_tap *tap,
+			     struct dl_error *err)
+{
+	int rc = net_listener_start(l, loop, ip, port, label, NULL, arg, tap, err);
+	l->async = fn;
+	return rc;
+}
+
 void net_listener_close(struct net_listener *l, void (*on_closed)(struct net_listener *l))
 {
 	l->on_closed = on_closed;
+	/* Requests still pending belong to their server: orphan them so a late
+	 * reply is dropped instead of touching closed handles. */
+	for (struct net_request *r = l->pending, *next; r; r = next) {
+		next = r->next;
+		r->l = NULL;
+		r->prev = r->next = NULL;
+	}
+	l->pending = NULL;
 	while (l->conns)
 		conn_close(l->conns);
 	if (l->open_handles == 0) {

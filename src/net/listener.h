@@ -17,6 +17,11 @@ typedef size_t (*net_handler_fn)(void *arg, const uint8_t *q, size_t qlen, bool 
 				 uint8_t *out, size_t cap);
 
 struct tcp_conn;
+struct net_request;
+
+/* For servers that answer later (the resolver): the handler keeps req and
+ * must call net_request_reply or net_request_drop on it exactly once. */
+typedef void (*net_async_fn)(void *arg, const uint8_t *q, size_t qlen, struct net_request *req);
 
 struct net_listener {
 	uv_udp_t udp;
@@ -37,7 +42,18 @@ struct net_listener {
 	int open_handles;          /* udp + tcp still to close */
 	void (*on_closed)(struct net_listener *l);
 	uint64_t udp_queries, tcp_queries, dropped;
+	net_async_fn async;        /* when set, used instead of handler */
+	struct net_request *pending; /* requests not answered yet */
 };
+
+/* The client of a pending request: borrowed, valid until reply/drop. */
+const struct sockaddr *net_request_peer(const struct net_request *req);
+bool net_request_tcp(const struct net_request *req);
+
+/* Send resp (copied) to the client of req and free req.  A request whose
+ * listener or TCP connection has gone away is dropped quietly. */
+void net_request_reply(struct net_request *req, const uint8_t *resp, size_t len);
+void net_request_drop(struct net_request *req);
 
 /* Bind UDP and TCP on ip:port and start serving.  A busy address gives
  * DL_ERR_ENV with a message naming the port.  On error nothing stays open
@@ -45,6 +61,11 @@ struct net_listener {
 int net_listener_start(struct net_listener *l, uv_loop_t *loop, const char *ip, int port,
 		       const char *label, net_handler_fn fn, void *arg, const struct net_tap *tap,
 		       struct dl_error *err);
+
+/* The same for a server that answers asynchronously. */
+int net_listener_start_async(struct net_listener *l, uv_loop_t *loop, const char *ip, int port,
+			     const char *label, net_async_fn fn, void *arg, const struct net_tap *tap,
+			     struct dl_error *err);
 
 /* Close every handle; on_closed(l) runs when the last one is closed, after
  * which l may be freed. */

@@ -87,20 +87,23 @@ static void test_load_lab_yaml(void **state)
 	struct dl_error err = { 0 };
 	assert_int_equal(topology_load("zones/lab.yaml", &cur, &err), 0);
 	assert_string_equal(cur->path, "zones/lab.yaml");
-	assert_int_equal(cur->nservers, 5);
+	assert_int_equal(cur->nservers, 6);
 	static const struct {
 		const char *id, *name, *address;
 		size_t nzones;
 		int line;
+		enum topo_role role;
 	} want[] = {
-		{ "root", "a.root-servers.test.", "127.53.0.1", 1, 26 },
-		{ "tld", "ns1.nic.test.", "127.53.1.1", 2, 35 },
-		{ "example", "ns1.example.test.", "127.53.2.1", 2, 44 },
-		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 51 },
-		{ "student", "ns1.student.test.", "127.53.3.1", 0, 59 },
+		{ "root", "a.root-servers.test.", "127.53.0.1", 1, 26, TOPO_AUTHORITATIVE },
+		{ "tld", "ns1.nic.test.", "127.53.1.1", 2, 35, TOPO_AUTHORITATIVE },
+		{ "example", "ns1.example.test.", "127.53.2.1", 2, 44, TOPO_AUTHORITATIVE },
+		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 51, TOPO_AUTHORITATIVE },
+		{ "student", "ns1.student.test.", "127.53.3.1", 0, 59, TOPO_AUTHORITATIVE },
+		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 67, TOPO_RESOLVER },
 	};
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		const struct topo_server *s = &cur->servers[i];
+		assert_int_equal(s->role, want[i].role);
 		assert_string_equal(s->id, want[i].id);
 		assert_string_equal(s->name, want[i].name);
 		assert_string_equal(s->address, want[i].address);
@@ -198,7 +201,7 @@ static void test_unknown_server_key(void **state)
 		     "  - id: root\n"
 		     "    name: a.root-servers.test.\n"
 		     "    adress: 127.53.0.1\n",
-		     4, "unknown key 'adress' (expected one of: id, name, address, zones)");
+		     4, "unknown key 'adress' (expected one of: id, name, address, zones, role)");
 }
 
 static void test_missing_address(void **state)

@@ -1,0 +1,380 @@
+/* resolver.c: the lab resolver's client side and the network driver of the
+ * iterator (resolver.h).
+ *
+ * A client query is checked like any other (wire.h), refused unless it
+ * comes from loopback, answered from the cache when RD=0, and otherwise
+ * resolved by an iterator.  The response is built once with ldns. */
+#include "resolver/resolver.h"
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/wire.h"
+#include "net/addr.h"
+#include "util/err.h"
+
+#define RCODE_FORMERR 1
+#define RCODE_SERVFAIL 2
+#define RCODE_NOTIMP 4
+#define RCODE_REFUSED 5
+#define EXT_RCODE_BADVERS 16
+#define EDE_PROHIBITED 18
+#define EDE_NOT_AUTHORITATIVE 20
+
+/* ---- the driver ---- */
+
+struct resolution {
+	uv_loop_t *loop;
+	struct iter *it;
+	struct exchange *x;
+	struct exchange_opts xo;
+	resolution_done_fn done;
+	void *arg;
+};
+
+static bool resolution_step(struct resolution *r);
+
+static void resolution_on_answer(const struct exchange_result *res, void *arg)
+{
+	struct resolution *r = arg;
+	r->x = NULL;
+	if (res->status == 0)
+		iter_on_response(r->it, res->msg, res->len);
+	else
+		iter_on_timeout(r->it);
+	(void)resolution_step(r);
+}
+
+/* Returns true while a query is in flight; false once done() has run and r
+ * is freed. */
+static bool resolution_step(struct resolution *r)
+{
+	struct iter_send s;
+	while (iter_run(r->it, &s) == ITER_ACT_SEND) {
+		if (exchange_start(r->loop, (struct sockaddr *)&s.to, s.wire, s.len, &r->xo, resolution_on_answer, r,
+				   &r->x) == 0)
+			return true;
+		iter_on_timeout(r->it); /* could not even send: as good as no answer */
+	}
+	r->done(r->arg, r->it);
+	iter_free(r->it);
+	free(r);
+	return false;
+}
+
+struct resolution *resolution_start(uv_loop_t *loop, struct iter *it, const struct exchange_opts *xo,
+				    resolution_done_fn done, void *arg)
+{
+	struct resolution *r = calloc(1, sizeof *r);
+	if (!r) {
+		iter_free(it);
+		return NULL;
+	}
+	*r = (struct resolution){ .loop = loop, .it = it, .xo = *xo, .done = done, .arg = arg };
+	/* The first step may finish at once (a cache hit): then done() has run
+	 * before this returns, and the caller gets NULL. */
+	return resolution_step(r) ? r : NULL;
+}
+
+void resolution_cancel(struct resolution *r)
+{
+	if (!r)
+		return;
+	exchange_cancel(r->x);
+	iter_free(r->it);
+	free(r);
+}
+
+/* ---- the lab resolver ---- */
+
+struct resolver_client {
+	struct resolver *r;
+	struct net_request *req;
+	struct resolution *res;
+	struct wire_query wq;
+	uint8_t *query; /* a copy: the question is echoed with its case */
+	size_t qlen;
+	bool want_info; /* asked for RESOLVER_OPT_CACHE_INFO */
+	bool starting;  /* inside resolution_start: the caller frees c */
+	bool finished;
+	struct resolver_client *prev, *next;
+};
+
+double resolver_now(void *arg)
+{
+	return labclock_now(arg);
+}
+
+static void client_unlink(struct resolver_client *c)
+{
+	struct resolver *r = c->r;
+	if (c->prev)
+		c->prev->next = c->next;
+	else if (r->clients == c)
+		r->clients = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void client_free(struct resolver_client *c)
+{
+	client_unlink(c);
+	free(c->query);
+	free(c);
+}
+
+static bool is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return false;
+}
+
+static void reply_error(struct net_request *req, const uint8_t *q, const struct wire_query *wq, int rcode)
+{
+	uint8_t out[512 + 64];
+	size_t n = wire_error_response_edns(q, wq, rcode, RESOLVER_EDNS_SIZE, out, sizeof out);
+	if (n) {
+		out[3] |= WIRE_FLAG_RA & 0xff;
+		net_request_reply(req, out, n);
+	} else {
+		net_request_drop(req);
+	}
+}
+
+static bool add_edns_options(ldns_pkt *p, uint16_t ede, const char *ede_text, const uint8_t *info, size_t info_len)
+{
+	ldns_edns_option_list *list = ldns_edns_option_list_new();
+	if (!list)
+		return false;
+	if (ede_text) {
+		size_t tl = strlen(ede_text);
+		uint8_t *data = malloc(2 + tl);
+		if (data) {
+			data[0] = (uint8_t)(ede >> 8);
+			data[1] = (uint8_t)ede;
+			memcpy(data + 2, ede_text, tl);
+			ldns_edns_option *o = ldns_edns_new_from_data(LDNS_EDNS_EDE, 2 + tl, data);
+			free(data);
+			if (o && !ldns_edns_option_list_push(list, o))
+				ldns_edns_deep_free(o);
+		}
+	}
+	if (info) {
+		ldns_edns_option *o = ldns_edns_new_from_data((ldns_edns_option_code)RESOLVER_OPT_CACHE_INFO, info_len, info);
+		if (o && !ldns_edns_option_list_push(list, o))
+			ldns_edns_deep_free(o);
+	}
+	if (ldns_edns_option_list_get_count(list) == 0) {
+		ldns_edns_option_list_deep_free(list);
+		return true;
+	}
+	ldns_pkt_set_edns_option_list(p, list);
+	return true;
+}
+
+/* The response to client c: its question as asked, the iterator's result. */
+static void client_answer(struct resolver_client *c, const struct iter_result *res)
+{
+	const struct wire_query *wq = &c->wq;
+	ldns_pkt *p = ldns_pkt_new();
+	ldns_rdf *qname = ldns_dname_new_frm_data((uint16_t)wq->qname_len, c->query + wq->qname_off);
+	ldns_rr *question = ldns_rr_new();
+	if (!p || !qname || !question) {
+		ldns_pkt_free(p);
+		ldns_rdf_deep_free(qname);
+		ldns_rr_free(question);
+		reply_error(c->req, c->query, wq, RCODE_SERVFAIL);
+		c->req = NULL;
+		return;
+	}
+	ldns_rr_set_owner(question, qname);
+	ldns_rr_set_type(question, wq->qtype);
+	ldns_rr_set_class(question, wq->qclass);
+	ldns_rr_set_question(question, true);
+	ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, question);
+	ldns_pkt_set_id(p, wq->id);
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_rd(p, (wq->flags & WIRE_FLAG_RD) != 0);
+	ldns_pkt_set_cd(p, (wq->flags & WIRE_FLAG_CD) != 0);
+	ldns_pkt_set_ra(p, true);
+	ldns_pkt_set_rcode(p, (uint8_t)res->rcode);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(res->answer); i++)
+		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, ldns_rr_clone(ldns_rr_list_rr(res->answer, i)));
+	for (size_t i = 0; i < ldns_rr_list_rr_count(res->authority); i++)
+		ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, ldns_rr_clone(ldns_rr_list_rr(res->authority, i)));
+	if (wq->has_edns) {
+		ldns_pkt_set_edns_udp_size(p, RESOLVER_EDNS_SIZE);
+		ldns_pkt_set_edns_do(p, wq->do_bit);
+		uint8_t info[3] = { res->from_cache ? 1 : 0, (uint8_t)(res->queries >> 8), (uint8_t)res->queries };
+		add_edns_options(p, res->ede, res->ede_text, c->want_info ? info : NULL, sizeof info);
+	}
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK || len > 65535) {
+		free(wire);
+		ldns_pkt_free(p);
+		reply_error(c->req, c->query, wq, RCODE_SERVFAIL);
+		c->req = NULL;
+		return;
+	}
+	ldns_pkt_free(p);
+	size_t limit = net_request_tcp(c->req) ? 65535 : wire_udp_limit(wq, RESOLVER_EDNS_SIZE);
+	if (len > limit)
+		len = wire_truncated(wire, wq, RESOLVER_EDNS_SIZE, wire);
+	net_request_reply(c->req, wire, len);
+	c->req = NULL;
+	c->r->answered++;
+	if (res->from_cache)
+		c->r->from_cache++;
+	free(wire);
+}
+
+static void client_on_resolved(void *arg, struct iter *it)
+{
+	struct resolver_client *c = arg;
+	struct iter_result res;
+	iter_result(it, &res);
+	c->res = NULL;
+	c->finished = true;
+	client_answer(c, &res);
+	if (!c->starting)
+		client_free(c);
+}
+
+/* Does the query's OPT carry our cache-info option?  Parsed with ldns: only
+ * the resolver path pays for it. */
+static bool wants_cache_info(const uint8_t *q, size_t qlen)
+{
+	ldns_pkt *p = NULL;
+	bool want = false;
+	if (ldns_wire2pkt(&p, q, qlen) != LDNS_STATUS_OK)
+		return false;
+	ldns_edns_option_list *l = ldns_pkt_edns_get_option_list(p);
+	for (size_t i = 0; l && i < ldns_edns_option_list_get_count(l); i++)
+		want = want || ldns_edns_get_code(ldns_edns_option_list_get_option(l, i)) == RESOLVER_OPT_CACHE_INFO;
+	ldns_pkt_free(p);
+	return want;
+}
+
+void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_request *req)
+{
+	struct resolver *r = arg;
+	struct wire_query wq;
+	switch (wire_parse_query(q, qlen, &wq)) {
+	case WIRE_DROP:
+		net_request_drop(req);
+		return;
+	case WIRE_FORMERR:
+		reply_error(req, q, &wq, RCODE_FORMERR);
+		return;
+	case WIRE_OK:
+		break;
+	}
+	if (wq.opcode != LDNS_PACKET_QUERY) {
+		reply_error(req, q, &wq, RCODE_NOTIMP);
+		return;
+	}
+	if (wq.qdcount == 1 && wq.qtype == LDNS_RR_TYPE_IXFR) {
+		reply_error(req, q, &wq, RCODE_REFUSED);
+		return;
+	}
+	if (wq.qdcount != 1 || wq.ancount || wq.nscount || wq.qtype == LDNS_RR_TYPE_OPT) {
+		reply_error(req, q, &wq, RCODE_FORMERR);
+		return;
+	}
+	if (wq.has_edns && wq.edns_version != 0) {
+		reply_error(req, q, &wq, EXT_RCODE_BADVERS);
+		return;
+	}
+	if (wq.qclass != LDNS_RR_CLASS_IN || wq.qtype == LDNS_RR_TYPE_AXFR || wq.qtype == LDNS_RR_TYPE_IXFR) {
+		reply_error(req, q, &wq, RCODE_REFUSED);
+		return;
+	}
+	struct resolver_client *c = calloc(1, sizeof *c);
+	if (!c || !(c->query = malloc(qlen))) {
+		free(c);
+		reply_error(req, q, &wq, RCODE_SERVFAIL);
+		return;
+	}
+	memcpy(c->query, q, qlen);
+	c->qlen = qlen;
+	c->wq = wq;
+	c->r = r;
+	c->req = req;
+	c->want_info = wq.has_edns && wants_cache_info(q, qlen);
+	c->next = r->clients;
+	if (r->clients)
+		r->clients->prev = c;
+	r->clients = c;
+	struct iter_result res;
+	/* Recursion only for loopback clients: an open resolver is an
+	 * amplifier (RFC 5358). */
+	if (!is_loopback(net_request_peer(req))) {
+		memset(&res, 0, sizeof res);
+		res.rcode = LDNS_RCODE_REFUSED;
+		res.ede = EDE_PROHIBITED;
+		res.ede_text = "recursion is only offered to this machine's own clients";
+		client_answer(c, &res);
+		client_free(c);
+		return;
+	}
+	ldns_rdf *qname = ldns_dname_new_frm_data((uint16_t)wq.qname_len, wq.qname_lower);
+	struct iter *it = qname ? iter_new(&r->cfg, qname, wq.qtype, wq.qclass, resolver_now, (void *)r->clock) : NULL;
+	ldns_rdf_deep_free(qname);
+	if (!it) {
+		reply_error(req, q, &wq, RCODE_SERVFAIL);
+		client_free(c);
+		return;
+	}
+	if (!(wq.flags & WIRE_FLAG_RD)) {
+		/* RD=0: what the cache holds, nothing more (no network). */
+		iter_set_cache_only(it);
+	}
+	c->starting = true;
+	c->res = resolution_start(r->loop, it, &r->xo, client_on_resolved, c);
+	c->starting = false;
+	if (c->res)
+		return;
+	if (!c->finished) /* out of memory before anything ran */
+		reply_error(req, q, &wq, RCODE_SERVFAIL);
+	client_free(c);
+}
+
+int resolver_init(struct resolver *r, uv_loop_t *loop, struct iter_hints *hints, int port,
+		  const char *source_ip, const struct labclock *clock, bool qmin)
+{
+	memset(r, 0, sizeof *r);
+	r->loop = loop;
+	r->hints = *hints;
+	memset(hints, 0, sizeof *hints);
+	r->clock = clock;
+	if (cache_init(&r->cache, 0) != 0)
+		return DL_ERR_NOMEM;
+	net_addr_parse(source_ip, 0, &r->source);
+	r->cfg = (struct iter_config){
+		.hints = &r->hints, .cache = &r->cache, .lame = &r->lame, .port = port, .qmin = qmin,
+	};
+	r->xo = (struct exchange_opts){ .timeout_ms = 500, .tries = 2, .source = (struct sockaddr *)&r->source };
+	return 0;
+}
+
+void resolver_free(struct resolver *r)
+{
+	while (r->clients) {
+		struct resolver_client *c = r->clients;
+		resolution_cancel(c->res);
+		if (c->req)
+			net_request_drop(c->req);
+		client_free(c);
+	}
+	cache_free(&r->cache);
+	iter_lame_free(&r->lame);
+	iter_hints_free(&r->hints);
+}

@@ -1,0 +1,61 @@
+/* resolver.h: the lab's recursive resolver: client queries in, answers out,
+ * resolving iteratively over real packets (iter.h) with a shared cache on
+ * the lab clock.  Also the driver that runs one iterator over the network,
+ * which `dnslab trace` uses on its own. */
+#ifndef DNSLAB_RESOLVER_H
+#define DNSLAB_RESOLVER_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "lab/clock.h"
+#include "net/exchange.h"
+#include "net/listener.h"
+#include "resolver/cache.h"
+#include "resolver/iter.h"
+
+/* A private EDNS option (RFC 6891 9: 65001-65534 are for local use) that
+ * `dnslab resolve` sends to learn whether the answer came from the cache:
+ * the reply carries 1 byte (1 = cache, 0 = network) and 2 bytes (queries sent). */
+#define RESOLVER_OPT_CACHE_INFO 65053
+#define RESOLVER_EDNS_SIZE 1232
+
+struct resolution;
+typedef void (*resolution_done_fn)(void *arg, struct iter *it);
+
+/* Drive it over the network until done; done(arg, it) runs once, then the
+ * resolution and it are freed.  xo is copied (its pointers are borrowed). */
+struct resolution *resolution_start(uv_loop_t *loop, struct iter *it, const struct exchange_opts *xo,
+				    resolution_done_fn done, void *arg);
+/* Stop and free a resolution whose done callback has not run. */
+void resolution_cancel(struct resolution *r);
+
+struct resolver_client;
+
+struct resolver {
+	uv_loop_t *loop;
+	struct iter_config cfg;
+	struct iter_hints hints;     /* owned */
+	struct cache cache;
+	struct iter_lame lame;
+	const struct labclock *clock; /* borrowed */
+	struct sockaddr_storage source; /* queries leave from the resolver's address */
+	struct exchange_opts xo;
+	struct resolver_client *clients; /* in flight */
+	unsigned long long answered, from_cache;
+};
+
+/* hints: taken over (hints->servers moves into the resolver).  source_ip:
+ * the resolver's own address.  Returns 0 or DL_ERR_NOMEM. */
+int resolver_init(struct resolver *r, uv_loop_t *loop, struct iter_hints *hints, int port,
+		  const char *source_ip, const struct labclock *clock, bool qmin);
+/* Cancel everything in flight and free the resolver's memory. */
+void resolver_free(struct resolver *r);
+
+/* The listener callback (net_async_fn): arg is the resolver. */
+void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_request *req);
+
+/* Lab time for iterators: arg is a struct labclock. */
+double resolver_now(void *arg);
+
+#endif
