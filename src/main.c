@@ -10,6 +10,8 @@
 static const struct cmd commands[] = {
 	{ "serve", "start the lab internet and keep it running", cmd_serve },
 	{ "query", "ask a lab server a question, like dig", cmd_query },
+	{ "trace", "follow one resolution from the root, step by step", cmd_trace },
+	{ "resolve", "ask the lab resolver; say whether the answer was cached", cmd_resolve },
 };
 
 static void usage(FILE *out)
@@ -22,7 +24,9 @@ static void usage(FILE *out)
 	fprintf(out, "\nExamples:\n"
 		     "  dnslab serve --wiretap\n"
 		     "  dnslab query www.example.test @example\n"
-		     "  dnslab query test. NS @root +norec\n");
+		     "  dnslab query test. NS @root +norec\n"
+		     "  dnslab trace www.example.test\n"
+		     "  dnslab resolve www.example.test\n");
 }
 
 int main(int argc, char **argv)

@@ -11,7 +11,10 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/labclient.h"
 #include "lab/lab.h"
+#include "lab/paths.h"
+#include "net/addr.h"
 #include "net/exchange.h"
 #include "ui/pktprint.h"
 #include "ui/term.h"
@@ -38,19 +41,21 @@ static const char usage[] =
 	"  --timeout MS    per-try timeout (default 1500)\n"
 	"  -j, --json      one JSON object with the whole response\n"
 	"  --no-embed      fail instead of starting a lab in this process\n"
+	"  --clock OFFSET  lab clock offset (e.g. +1h) for a lab started here\n"
+	"  --no-qmin       no QNAME minimisation in a lab started here\n"
 	"  -h, --help      this help\n";
 
 struct query_opts {
 	const char *name, *type, *klass, *server;
 	const char *topology;
 	int port;
-	bool tcp, dnssec, norec, cd, noedns, ignore_tc, short_out, json, no_embed;
+	bool tcp, dnssec, norec, cd, noedns, ignore_tc, short_out, json, no_embed, no_qmin;
+	int64_t clock_offset;
 	unsigned bufsize, timeout_ms;
 };
 
 struct query_run {
-	struct lab *lab;
-	bool embedded;
+	struct labclient lc;
 	struct exchange_result result;
 	uint8_t *answer; /* copy of result.msg */
 	bool done;
@@ -93,6 +98,13 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			o->json = true;
 		} else if (!strcmp(a, "--no-embed")) {
 			o->no_embed = true;
+		} else if (!strcmp(a, "--no-qmin")) {
+			o->no_qmin = true;
+		} else if (!strcmp(a, "--clock")) {
+			if (!val)
+				goto missing;
+			if (labclient_parse_clock(argv[++i], &o->clock_offset) != 0)
+				return -1;
 		} else if (a[0] == '@') {
 			o->server = a + 1;
 		} else if (a[0] == '+') {
@@ -180,10 +192,6 @@ static uint8_t *build_query(const struct query_opts *o, size_t *len, struct dl_e
 	return wire;
 }
 
-static void query_on_lab_closed(struct lab *lab)
-{
-}
-
 static void query_on_answer(const struct exchange_result *r, void *arg)
 {
 	struct query_run *run = arg;
@@ -194,8 +202,7 @@ static void query_on_answer(const struct exchange_result *r, void *arg)
 		run->result.msg = run->answer;
 	}
 	run->done = true;
-	if (run->embedded)
-		lab_close(run->lab, query_on_lab_closed);
+	labclient_stop(&run->lc);
 }
 
 static void print_short(const ldns_pkt *p)
@@ -256,8 +263,10 @@ int cmd_query(int argc, char **argv)
 	uint8_t *q = build_query(&o, &qlen, &err);
 	if (!q)
 		return dl_error_report(&err);
-	struct query_run run = { 0 };
-	int rc = lab_load(&run.lab, o.topology, o.port, &err);
+	/* The topology names the servers, so load it before anything else. */
+	struct topology *topo = NULL;
+	char deflt[4096];
+	int rc = topology_load(o.topology ? o.topology : paths_default_topology(deflt, sizeof deflt), &topo, &err);
 	if (rc) {
 		free(q);
 		return dl_error_report(&err);
@@ -266,63 +275,64 @@ int cmd_query(int argc, char **argv)
 	const struct topo_server *ts = NULL;
 	const char *server = o.server;
 	if (!server) {
-		ts = topology_find(run.lab->topo, "resolver");
-		if (!ts)
-			ts = lab_authority_for(run.lab, o.name);
-		if (!ts)
-			ts = &run.lab->topo->servers[0];
+		ts = topology_find(topo, "resolver");
+		if (!ts) {
+			for (size_t i = 0; i < topo->nservers; i++)
+				if (topo->servers[i].role == TOPO_RESOLVER)
+					ts = &topo->servers[i];
+		}
 	} else {
-		ts = topology_find(run.lab->topo, server);
+		ts = topology_find(topo, server);
 	}
 	struct sockaddr_storage to;
-	const char *addr = ts ? ts->address : server;
-	if (net_addr_parse(addr, o.port, &to) != 0) {
+	if (server && !ts && net_addr_parse(server, o.port, &to) != 0) {
 		fprintf(stderr, "dnslab query: '@%s' is neither a lab server (", server);
-		for (size_t i = 0; i < run.lab->topo->nservers; i++)
-			fprintf(stderr, "%s@%s", i ? ", " : "", run.lab->topo->servers[i].id);
+		for (size_t i = 0; i < topo->nservers; i++)
+			fprintf(stderr, "%s@%s", i ? ", " : "", topo->servers[i].id);
 		fprintf(stderr, ") nor an IP address\n");
 		free(q);
-		lab_free(run.lab);
+		topology_free(topo);
 		return 2;
 	}
-	uv_loop_t loop;
-	uv_loop_init(&loop);
-	signal(SIGPIPE, SIG_IGN);
+	char id[64] = "", addr[64] = "";
 	if (ts) {
-		bool all_busy = false;
-		rc = lab_listen(run.lab, &loop, &all_busy, &err);
-		if (rc == 0 && o.no_embed) {
-			rc = dl_error_set(&err, DL_ERR_ENV,
-					  "no lab is running on port %d; start one with 'dnslab serve --port %d' "
-					  "(or drop --no-embed)", o.port, o.port);
-		} else if (rc == 0) {
-			run.embedded = true;
-			fprintf(stderr, ";; no lab on port %d: started one inside this command\n", o.port);
-		} else if (all_busy) {
-			rc = 0; /* a lab is running: ask it */
-		}
-		if (!run.embedded)
-			lab_close(run.lab, NULL);
+		snprintf(id, sizeof id, "%s", ts->id);
+		snprintf(addr, sizeof addr, "%s", ts->address);
+	} else if (server) {
+		snprintf(addr, sizeof addr, "%s", server);
 	}
+	topology_free(topo);
+	struct query_run run = { 0 };
+	struct labclient_opts lo = {
+		.topology = o.topology, .port = o.port, .no_embed = o.no_embed, .need_lab = ts || !server,
+		.clock_offset = o.clock_offset, .no_qmin = o.no_qmin,
+	};
+	rc = labclient_open(&run.lc, &lo, &err);
+	if (rc) {
+		free(q);
+		return dl_error_report(&err);
+	}
+	if (!addr[0]) { /* no resolver in the topology: the server for the name */
+		const struct topo_server *auth = lab_authority_for(run.lc.lab, o.name);
+		if (!auth)
+			auth = &run.lc.lab->topo->servers[0];
+		snprintf(id, sizeof id, "%s", auth->id);
+		snprintf(addr, sizeof addr, "%s", auth->address);
+	}
+	net_addr_parse(addr, o.port, &to);
 	struct exchange_opts xo = {
 		.tcp = o.tcp, .no_tc_fallback = o.ignore_tc, .timeout_ms = o.timeout_ms,
 	};
-	if (!rc) {
-		int xrc = exchange_start(&loop, (struct sockaddr *)&to, q, qlen, &xo, query_on_answer, &run, NULL);
-		if (xrc) {
-			rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, o.port, uv_strerror(xrc));
-			if (run.embedded)
-				lab_close(run.lab, NULL);
-		}
+	int xrc = exchange_start(&run.lc.loop, (struct sockaddr *)&to, q, qlen, &xo, query_on_answer, &run, NULL);
+	if (xrc) {
+		rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, o.port, uv_strerror(xrc));
+		labclient_stop(&run.lc);
 	}
-	uv_run(&loop, UV_RUN_DEFAULT);
-	int status = rc ? dl_error_report(&err) : print_answer(&o, &run, ts ? ts->id : NULL, addr);
-	if (uv_loop_close(&loop) != 0 && !status) {
-		fprintf(stderr, "dnslab: internal error: handles left open at exit\n");
-		status = 3;
-	}
+	int closed = labclient_run(&run.lc);
+	int status = rc ? dl_error_report(&err) : print_answer(&o, &run, id[0] ? id : NULL, addr);
+	if (closed && !status)
+		status = closed;
 	free(run.answer);
 	free(q);
-	lab_free(run.lab);
 	return status;
 }

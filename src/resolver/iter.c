@@ -39,7 +39,8 @@ struct iter {
 	void *ev_arg;
 	int depth;
 	unsigned *queries; /* shared with glueless sub-resolutions */
-	unsigned own_queries;
+	unsigned own_queries; /* the counter, in the outermost resolution */
+	unsigned sent;        /* queries this (sub-)resolution sent itself */
 
 	ldns_rdf *qname;
 	ldns_rr_type qtype;
@@ -430,7 +431,7 @@ static bool st_pick_server(struct iter *it, struct iter_send *out)
 		}
 		s->tried = true;
 		(*it->queries)++;
-		it->own_queries++;
+		it->sent++;
 		it->state = ITER_QUERY;
 		bool minimised = ldns_dname_compare(it->sent_name, it->name) != 0;
 		char full[300];
@@ -476,7 +477,7 @@ static void st_ns_address_done(struct iter *it)
 	struct iter_result r;
 	iter_result(it->child, &r);
 	struct srv *s = &it->srv[it->cur];
-	char nm[300], ip[64];
+	char nm[300], ip[64], back[300];
 	for (size_t i = 0; i < ldns_rr_list_rr_count(r.answer) && !s->has_addr; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(r.answer, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A)
@@ -489,7 +490,7 @@ static void st_ns_address_done(struct iter *it)
 	it->child = NULL;
 	if (s->has_addr)
 		emit(it, ITER_NS_ADDRESS, "glueless", NULL, "%s is at %s: back to %s", dname_str(s->name, nm, sizeof nm),
-		     net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip), dname_str(it->name, ip, sizeof ip));
+		     net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip), dname_str(it->name, back, sizeof back));
 	else
 		emit(it, ITER_NS_ADDRESS, "glueless", NULL, "no address found for %s", dname_str(s->name, nm, sizeof nm));
 	it->state = ITER_PICK_SERVER;
@@ -601,6 +602,10 @@ static void referral(struct iter *it, const ldns_pkt *p, const ldns_rdf *zone, l
 		}
 	}
 	dname_str(it->cut, from, sizeof from);
+	char host[300];
+	emit(it, ITER_RESPONSE, "referral", p, "referral to %s (NS %s%s)", dname_str(zone, z, sizeof z),
+	     dname_str(ldns_rr_rdf(ldns_rr_list_rr(ns, 0), 0), host, sizeof host),
+	     ldns_rr_list_rr_count(ns) > 1 ? " ..." : "");
 	set_cut(it, zone, ns);
 	emit(it, ITER_REFERRAL, "referral", p, "%s delegates %s to %zu server%s%s", from,
 	     dname_str(zone, z, sizeof z), it->nsrv, it->nsrv == 1 ? "" : "s",
@@ -623,7 +628,7 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 			cache_put_rrset(it->cfg.cache, set, NULL, trust, now);
 			append_rrs(it->answer, set);
 			ldns_rr_list_free(set);
-			emit(it, ITER_RESPONSE, "answer", p, "the answer: %zu %s record%s for %s", count,
+			emit(it, ITER_RESPONSE, "answer", p, "%zu %s record%s for %s, with authority (AA)", count,
 			     type_str(it->qtype, t, sizeof t), count == 1 ? "" : "s", dname_str(it->name, n, sizeof n));
 			it->state = ITER_DONE;
 			return;
@@ -786,7 +791,7 @@ enum iter_action iter_run(struct iter *it, struct iter_send *out)
 			return ITER_ACT_SEND; /* waiting: the driver must report first */
 		case ITER_DONE: {
 			char n[300], t[24];
-			if (it->own_queries || it->depth == 0)
+			if (it->sent || it->depth == 0)
 				emit(it, ITER_DONE, it->rcode == LDNS_RCODE_NXDOMAIN ? "nxdomain" : "done", NULL,
 				     "done: %s %s, %s", dname_str(it->qname, n, sizeof n), type_str(it->qtype, t, sizeof t),
 				     it->rcode == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" :

@@ -1,0 +1,78 @@
+/* labclient.c: use the running lab, or start one here (labclient.h). */
+#include "cmd/labclient.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+int labclient_open(struct labclient *c, const struct labclient_opts *o, struct dl_error *err)
+{
+	memset(c, 0, sizeof *c);
+	int rc = lab_load(&c->lab, o->topology, o->port, err);
+	if (rc)
+		return rc;
+	c->lab->clock.offset = o->clock_offset;
+	c->lab->qmin = !o->no_qmin;
+	uv_loop_init(&c->loop);
+	signal(SIGPIPE, SIG_IGN);
+	if (!o->need_lab) {
+		c->stopped = true;
+		return 0;
+	}
+	bool all_busy = false;
+	rc = lab_listen(c->lab, &c->loop, &all_busy, err);
+	if (rc == 0 && o->no_embed) {
+		rc = dl_error_set(err, DL_ERR_ENV,
+				  "no lab is running on port %d; start one with 'dnslab serve --port %d' (or drop --no-embed)",
+				  o->port, o->port);
+	} else if (rc == 0) {
+		c->embedded = true;
+		if (!o->quiet)
+			fprintf(stderr, ";; no lab on port %d: started one inside this command\n", o->port);
+		return 0;
+	} else if (all_busy) {
+		rc = 0; /* a lab is running there: talk to it */
+	}
+	lab_close(c->lab, NULL);
+	c->stopped = true;
+	if (rc) {
+		uv_run(&c->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&c->loop);
+		lab_free(c->lab);
+		c->lab = NULL;
+	}
+	return rc;
+}
+
+void labclient_stop(struct labclient *c)
+{
+	if (c->stopped)
+		return;
+	c->stopped = true;
+	lab_close(c->lab, NULL);
+}
+
+int labclient_run(struct labclient *c)
+{
+	uv_run(&c->loop, UV_RUN_DEFAULT);
+	labclient_stop(c);
+	uv_run(&c->loop, UV_RUN_DEFAULT);
+	int rc = uv_loop_close(&c->loop);
+	lab_free(c->lab);
+	c->lab = NULL;
+	if (rc) {
+		fprintf(stderr, "dnslab: internal error: handles left open at exit\n");
+		return 3;
+	}
+	return 0;
+}
+
+int labclient_parse_clock(const char *value, int64_t *out)
+{
+	if (labclock_parse_offset(value, out) != 0) {
+		fprintf(stderr, "dnslab: --clock '%s': give an offset such as +40d, +1h30m or -2h (units s m h d w)\n",
+			value);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* labclient.h: what every command that talks to the lab shares: load the
+ * topology, and use the lab on the port, or start one in this process when
+ * none is running there (one bind attempt tells, with no timeout). */
+#ifndef DNSLAB_LABCLIENT_H
+#define DNSLAB_LABCLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "lab/lab.h"
+
+struct labclient_opts {
+	const char *topology; /* NULL: the default lab */
+	int port;
+	bool no_embed;        /* fail instead of starting a lab here */
+	bool need_lab;        /* false when talking to an address outside the lab */
+	int64_t clock_offset; /* --clock, for a lab started here */
+	bool no_qmin;         /* --no-qmin, for a lab started here */
+	bool quiet;           /* no note on stderr when a lab is started here */
+};
+
+struct labclient {
+	struct lab *lab;
+	uv_loop_t loop;
+	bool embedded;
+	bool stopped;
+};
+
+/* Load the lab and decide where it runs.  On error the message is in err and
+ * nothing needs closing. */
+int labclient_open(struct labclient *c, const struct labclient_opts *o, struct dl_error *err);
+
+/* Call when the command's work is done: closes a lab started here, so that
+ * the loop can end.  Safe to call twice. */
+void labclient_stop(struct labclient *c);
+
+/* Run the loop until the work and the lab are done, then free everything.
+ * Returns 0, or 3 when a handle was left open (an internal error). */
+int labclient_run(struct labclient *c);
+
+/* "+1h" etc. for --clock; prints the error and returns -1. */
+int labclient_parse_clock(const char *value, int64_t *out);
+
+#endif
