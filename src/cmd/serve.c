@@ -1,6 +1,7 @@
 /* serve.c: `dnslab serve`: run the lab internet until Ctrl-C or SIGTERM. */
 #include <getopt.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "lab/lab.h"
 #include "ui/json.h"
 #include "ui/term.h"
+
+#include <time.h>
 
 static const char usage[] =
 	"usage: dnslab serve [--port N] [--topology FILE] [--wiretap] [--json]\n"
@@ -22,24 +25,141 @@ static const char usage[] =
 	"  -w, --wiretap       print every query and response as it crosses the lab\n"
 	"  -j, --json          machine-readable output: the address map, then one\n"
 	"                      JSON object per wiretap event\n"
-	"  -h, --help          this help\n";
+	"  -c, --clock OFFSET  start the lab clock at this offset (e.g. +1h)\n"
+	"      --no-qmin       the resolver sends full names (no QNAME minimisation)\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"While it runs, serve reads commands on its standard input (a terminal in\n"
+	"the foreground, or a pipe): clock [+OFFSET|reset], flush, help, quit.\n";
 
 struct serve_ctx {
 	struct lab *lab;
 	uv_signal_t sigint, sigterm;
+	union {
+		uv_tty_t tty;
+		uv_pipe_t pipe;
+	} in;
+	bool reading;
+	char line[512];
+	size_t len;
+	char rbuf[1024];
 	bool stopping;
 };
 
-static void serve_on_signal(uv_signal_t *h, int signum)
+static void serve_stop(struct serve_ctx *c, const char *why)
 {
-	struct serve_ctx *c = h->data;
 	if (c->stopping)
 		return;
 	c->stopping = true;
-	fprintf(stderr, "dnslab: %s received, stopping the lab\n", signum == SIGINT ? "SIGINT" : "SIGTERM");
+	fprintf(stderr, "dnslab: %s, stopping the lab\n", why);
 	lab_close(c->lab, NULL);
 	uv_close((uv_handle_t *)&c->sigint, NULL);
 	uv_close((uv_handle_t *)&c->sigterm, NULL);
+	if (c->reading) {
+		c->reading = false;
+		uv_close((uv_handle_t *)&c->in, NULL);
+	}
+}
+
+static void print_clock(const struct lab *lab)
+{
+	double now = labclock_now(&lab->clock);
+	time_t t = (time_t)now;
+	char when[64];
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	printf("lab clock: %s (real time %+lld s)\n", when, (long long)lab->clock.offset);
+	fflush(stdout);
+}
+
+/* The few lab commands serve understands until the lab shell exists. */
+static void serve_command(struct serve_ctx *c, char *cmd)
+{
+	char *arg = cmd + strcspn(cmd, " \t");
+	if (*arg)
+		*arg++ = '\0';
+	arg += strspn(arg, " \t");
+	arg[strcspn(arg, " \t\r")] = '\0';
+	if (!*cmd)
+		return;
+	if (!strcmp(cmd, "clock")) {
+		int64_t off = 0;
+		if (!strcmp(arg, "reset"))
+			c->lab->clock.offset = 0;
+		else if (*arg && labclock_parse_offset(arg, &off) == 0)
+			c->lab->clock.offset += off;
+		else if (*arg) {
+			printf("clock: '%s' is not an offset; try clock +1h, clock +40d or clock reset\n", arg);
+			fflush(stdout);
+			return;
+		}
+		print_clock(c->lab);
+	} else if (!strcmp(cmd, "flush")) {
+		for (size_t i = 0; i < c->lab->nservers; i++)
+			if (c->lab->servers[i].resolver)
+				cache_flush(&c->lab->servers[i].resolver->cache);
+		printf("flush: the resolver's cache is empty\n");
+		fflush(stdout);
+	} else if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) {
+		serve_stop(c, "quit");
+	} else if (!strcmp(cmd, "help")) {
+		printf("commands: clock [+OFFSET|reset]  flush  quit\n");
+		fflush(stdout);
+	} else {
+		printf("unknown command '%s' (commands: clock, flush, help, quit)\n", cmd);
+		fflush(stdout);
+	}
+}
+
+static void serve_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct serve_ctx *c = h->data;
+	*buf = uv_buf_init(c->rbuf, sizeof c->rbuf);
+}
+
+static void serve_on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+	struct serve_ctx *c = st->data;
+	if (n < 0) { /* end of input: stop reading, keep serving */
+		if (c->reading) {
+			c->reading = false;
+			uv_close((uv_handle_t *)&c->in, NULL);
+		}
+		return;
+	}
+	for (ssize_t i = 0; i < n && !c->stopping; i++) {
+		char ch = buf->base[i];
+		if (ch == '\n') {
+			c->line[c->len] = '\0';
+			c->len = 0;
+			serve_command(c, c->line);
+		} else if (c->len + 1 < sizeof c->line) {
+			c->line[c->len++] = ch;
+		}
+	}
+}
+
+/* Read commands from a pipe, or from the terminal when in the foreground
+ * (reading it from the background would stop the process with SIGTTIN). */
+static void serve_read_stdin(struct serve_ctx *c, uv_loop_t *loop)
+{
+	uv_handle_type t = uv_guess_handle(STDIN_FILENO);
+	int rc = -1;
+	if (t == UV_TTY && tcgetpgrp(STDIN_FILENO) == getpgrp())
+		rc = uv_tty_init(loop, &c->in.tty, STDIN_FILENO, 1);
+	else if (t == UV_NAMED_PIPE && (rc = uv_pipe_init(loop, &c->in.pipe, 0)) == 0 &&
+		 (rc = uv_pipe_open(&c->in.pipe, STDIN_FILENO)) != 0)
+		uv_close((uv_handle_t *)&c->in, NULL);
+	if (rc != 0)
+		return;
+	c->in.tty.data = c;
+	c->reading = uv_read_start((uv_stream_t *)&c->in, serve_on_alloc, serve_on_read) == 0;
+	if (!c->reading)
+		uv_close((uv_handle_t *)&c->in, NULL);
+}
+
+static void serve_on_signal(uv_signal_t *h, int signum)
+{
+	serve_stop(h->data, signum == SIGINT ? "SIGINT received" : "SIGTERM received");
 }
 
 static void print_map_text(const struct lab *lab, FILE *out)
@@ -113,14 +233,17 @@ int cmd_serve(int argc, char **argv)
 		{ "topology", required_argument, NULL, 't' },
 		{ "wiretap", no_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "clock", required_argument, NULL, 'c' },
+		{ "no-qmin", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int port = LAB_DEFAULT_PORT, c;
 	const char *topology = NULL;
-	bool wiretap = false, json = false;
+	bool wiretap = false, json = false, no_qmin = false;
+	int64_t clock_offset = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:t:wjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:t:wjc:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if ((port = cmd_parse_port("--port", optarg)) < 0)
@@ -129,6 +252,13 @@ int cmd_serve(int argc, char **argv)
 		case 't': topology = optarg; break;
 		case 'w': wiretap = true; break;
 		case 'j': json = true; break;
+		case 'Q': no_qmin = true; break;
+		case 'c':
+			if (labclock_parse_offset(optarg, &clock_offset) != 0) {
+				fprintf(stderr, "dnslab serve: --clock '%s': give an offset such as +40d or +1h30m\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -142,6 +272,8 @@ int cmd_serve(int argc, char **argv)
 	int rc = lab_load(&lab, topology, port, &err);
 	if (rc)
 		return dl_error_report(&err);
+	lab->clock.offset = clock_offset;
+	lab->qmin = !no_qmin;
 	uv_loop_t loop;
 	uv_loop_init(&loop);
 	rc = lab_listen(lab, &loop, NULL, &err);
@@ -160,7 +292,9 @@ int cmd_serve(int argc, char **argv)
 		uv_signal_start(&ctx.sigint, serve_on_signal, SIGINT);
 		uv_signal_start(&ctx.sigterm, serve_on_signal, SIGTERM);
 		signal(SIGPIPE, SIG_IGN);
+		serve_read_stdin(&ctx, &loop);
 		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_tty_reset_mode();
 	} else {
 		lab_close(lab, NULL);
 		uv_run(&loop, UV_RUN_DEFAULT);
