@@ -13,7 +13,6 @@
 #include "cmd/cmd.h"
 #include "cmd/labclient.h"
 #include "lab/lab.h"
-#include "lab/paths.h"
 #include "net/addr.h"
 #include "net/exchange.h"
 #include "ui/pktprint.h"
@@ -130,9 +129,15 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 				o->ignore_tc = !no;
 			else if (!strcmp(p, "short"))
 				o->short_out = !no;
-			else if (!strncmp(p, "bufsize=", 8) && atoi(p + 8) >= 0 && atoi(p + 8) <= 65535)
-				o->bufsize = (unsigned)atoi(p + 8);
-			else {
+			else if (!strncmp(p, "bufsize=", 8)) {
+				char *end = NULL;
+				long v = strtol(p + 8, &end, 10);
+				if (!p[8] || *end || v < 0 || v > 65535) {
+					fprintf(stderr, "dnslab query: %s: the EDNS buffer size is 0 to 65535 bytes\n", a);
+					return -1;
+				}
+				o->bufsize = (unsigned)v;
+			} else {
 				fprintf(stderr, "dnslab query: unknown option '%s' (see dnslab query --help)\n", a);
 				return -1;
 			}
@@ -265,8 +270,7 @@ int cmd_query(int argc, char **argv)
 		return dl_error_report(&err);
 	/* The topology names the servers, so load it before anything else. */
 	struct topology *topo = NULL;
-	char deflt[4096];
-	int rc = topology_load(o.topology ? o.topology : paths_default_topology(deflt, sizeof deflt), &topo, &err);
+	int rc = lab_topology_load(o.topology, &topo, &err);
 	if (rc) {
 		free(q);
 		return dl_error_report(&err);

@@ -58,18 +58,32 @@ static int lab_zone(struct lab *lab, const struct topo_zone *tz, struct zone **o
 	return 0;
 }
 
+int lab_topology_load(const char *path, struct topology **out, struct dl_error *err)
+{
+	char deflt[4096];
+	const char *p = path ? path : paths_default_topology(deflt, sizeof deflt);
+	int rc = topology_load(p, out, err);
+	if (rc == DL_ERR_ENV) {
+		/* A file the user named is their input; the default one is the
+		 * installation's. */
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		rc = path ? dl_error_set(err, DL_ERR_USAGE, "%s; check the --topology path", why)
+			  : dl_error_set(err, DL_ERR_ENV, "%s; is dnslab installed? set DNSLAB_DATA to its data directory",
+					 why);
+	}
+	return rc;
+}
+
 int lab_load(struct lab **out, const char *topology_path, int port, struct dl_error *err)
 {
 	*out = NULL;
-	char deflt[4096];
-	if (!topology_path)
-		topology_path = paths_default_topology(deflt, sizeof deflt);
 	struct lab *lab = calloc(1, sizeof *lab);
 	if (!lab)
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	lab->port = port;
 	lab->qmin = true;
-	int rc = topology_load(topology_path, &lab->topo, err);
+	int rc = lab_topology_load(topology_path, &lab->topo, err);
 	if (rc) {
 		lab_free(lab);
 		return rc;

@@ -41,6 +41,10 @@ struct lab {
 	void (*on_closed)(struct lab *lab);
 };
 
+/* The topology at path (NULL: the default lab's).  A missing file named by
+ * the user is a usage error (exit 2); a missing default is an install problem. */
+int lab_topology_load(const char *path, struct topology **out, struct dl_error *err);
+
 /* Load topology_path (NULL: the default lab) and every zone; no sockets yet.
  * Zone and topology errors are "file:line: ..." (DL_ERR_INPUT). */
 int lab_load(struct lab **out, const char *topology_path, int port, struct dl_error *err);

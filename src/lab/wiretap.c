@@ -138,7 +138,17 @@ static void summarize(const struct net_event *nev, struct summary *s)
 		snprintf(s->rcode, sizeof s->rcode, "RCODE%u", rcode);
 	if (!s->response) {
 		s->kind = "query";
-		snprintf(s->detail, sizeof s->detail, "%s %s?", s->qname, s->qtype);
+		if (!q)
+			snprintf(s->detail, sizeof s->detail, "a query with no question");
+		else
+			snprintf(s->detail, sizeof s->detail, "%s %s?", s->qname, s->qtype);
+		if (ldns_pkt_get_opcode(p) != LDNS_PACKET_QUERY) {
+			char *op = ldns_pkt_opcode2str(ldns_pkt_get_opcode(p));
+			char more[64];
+			snprintf(more, sizeof more, " (opcode %s)", op ? op : "?");
+			append(s->detail, sizeof s->detail, more);
+			free(op);
+		}
 		ldns_pkt_free(p);
 		return;
 	}
@@ -211,7 +221,7 @@ static void clock_str(double when, char *buf, size_t len)
 {
 	time_t secs = (time_t)when;
 	struct tm tm;
-	gmtime_r(&secs, &tm);
+	localtime_r(&secs, &tm); /* as dig's ";; WHEN:" */
 	size_t n = strftime(buf, len, "%H:%M:%S", &tm);
 	snprintf(buf + n, len - n, ".%03d", (int)((when - (double)secs) * 1000));
 }

@@ -304,9 +304,23 @@ static void st_start(struct iter *it)
 	}
 	if (it->qtype != LDNS_RR_TYPE_CNAME) {
 		e = cache_get(it->cfg.cache, it->name, LDNS_RR_TYPE_CNAME, it->qclass, now);
-		if (e && e->kind == CACHE_POSITIVE && e->trust >= CACHE_TRUST_ANSWER) {
+		if (e && e->kind == CACHE_POSITIVE && e->trust >= CACHE_TRUST_ANSWER && ldns_rr_list_rr_count(e->rrs)) {
+			if (++it->cnames > it->cfg.max_cnames) {
+				iter_fail(it, EDE_OTHER, "more than %u CNAMEs in a chain", it->cfg.max_cnames);
+				return;
+			}
 			append_cached(it->answer, e, now);
-			emit(it, ITER_START, "cache", NULL, "%s is an alias in the cache", dname_str(it->name, n, sizeof n));
+			ldns_rdf *target = ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(e->rrs, 0), 0));
+			if (!target) {
+				iter_fail(it, EDE_OTHER, "out of memory");
+				return;
+			}
+			char tg[300];
+			emit(it, ITER_START, "cache", NULL, "%s is an alias for %s (from the cache)",
+			     dname_str(it->name, n, sizeof n), dname_str(target, tg, sizeof tg));
+			ldns_rdf_deep_free(it->name);
+			it->name = target;
+			ldns_dname2canonical(it->name);
 			it->state = ITER_CNAME;
 			return;
 		}
@@ -654,6 +668,7 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 		     dname_str(next, tg, sizeof tg));
 		ldns_rdf_deep_free(it->name);
 		it->name = next;
+		ldns_dname2canonical(it->name);
 		if (!is_at_or_below(it->name, it->cut))
 			break; /* not this server's to say: ask afresh */
 	}
