@@ -17,6 +17,7 @@ static const char usage[] =
 	"Ask the lab's recursive resolver for NAME and print the answer, with where\n"
 	"it came from: the resolver's cache (and the TTL left) or the network (and\n"
 	"how many queries the resolver sent).  Ask twice to see the cache at work.\n"
+	"Exit status 1 when the resolver answers SERVFAIL.\n"
 	"\n"
 	"  -p, --port N     lab port (default 5300)\n"
 	"  -t, --topology FILE  the lab topology (default: zones/lab.yaml)\n"
@@ -116,7 +117,9 @@ static int report(const char *name, const char *type, const char *addr, int port
 	bool cached = false, color = !json && term_use_color(stdout);
 	unsigned queries = 0;
 	int known = cache_info(p, &cached, &queries);
-	uint32_t ttl = ldns_rr_list_rr_count(ldns_pkt_answer(p)) ? ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_answer(p), 0)) : 0;
+	/* The TTL left: of the answer, or of the SOA that carries a negative one. */
+	const ldns_rr_list *ttl_from = ldns_rr_list_rr_count(ldns_pkt_answer(p)) ? ldns_pkt_answer(p) : ldns_pkt_authority(p);
+	uint32_t ttl = ldns_rr_list_rr_count(ttl_from) ? ldns_rr_ttl(ldns_rr_list_rr(ttl_from, 0)) : 0;
 	char *rcode = ldns_pkt_rcode2str(ldns_pkt_get_rcode(p));
 	uint16_t ede_code = 0;
 	char ede[300] = "";
@@ -192,16 +195,17 @@ static int report(const char *name, const char *type, const char *addr, int port
 		if (!known)
 			printf(";; answered by %s#%d\n", addr, port);
 		else if (cached)
-			printf(";; from the resolver's cache%s%u s of the TTL left (resolver %s#%d)\n",
-			       ttl ? ": " : "", ttl, addr, port);
+			printf(";; from the resolver's cache: %u s of the %sTTL left (resolver %s#%d)\n", ttl,
+			       ldns_rr_list_rr_count(ldns_pkt_answer(p)) ? "" : "negative ", addr, port);
 		else
 			printf(";; from the network: the resolver sent %u quer%s to resolve it (resolver %s#%d)\n", queries,
 			       queries == 1 ? "y" : "ies", addr, port);
 		printf("%s", term_reset(color));
 	}
+	int status = ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL ? 1 : 0;
 	free(rcode);
 	ldns_pkt_free(p);
-	return 0;
+	return status;
 }
 
 int cmd_resolve(int argc, char **argv)

@@ -14,7 +14,7 @@
 #include <time.h>
 
 static const char usage[] =
-	"usage: dnslab serve [--port N] [--topology FILE] [--wiretap] [--json]\n"
+	"usage: dnslab serve [--port N] [--topology FILE] [--wiretap] [--json] [--clock OFFSET] [--no-qmin]\n"
 	"\n"
 	"Start the lab internet: every virtual server of the topology listens on\n"
 	"UDP and TCP at its own loopback address, on one lab port.  Stop it with\n"
@@ -172,7 +172,9 @@ static void print_map_text(const struct lab *lab, FILE *out)
 		const struct topo_server *ts = lab->servers[i].ts;
 		fprintf(out, "  %s%-10s%s %-24s %-15s ", term_sgr(color, TERM_CYAN), ts->id, term_reset(color),
 			ts->name, ts->address);
-		if (!ts->nzones)
+		if (ts->role == TOPO_RESOLVER)
+			fprintf(out, "(recursive resolver)");
+		else if (!ts->nzones)
 			fprintf(out, "(none yet)");
 		for (size_t z = 0; z < ts->nzones; z++)
 			fprintf(out, "%s%s", z ? " " : "", ts->zones[z].origin);
