@@ -220,8 +220,11 @@ static bool cached_addr(struct iter *it, const ldns_rdf *host, struct sockaddr_s
 static void set_cut(struct iter *it, const ldns_rdf *zone, const ldns_rr_list *ns)
 {
 	clear_servers(it);
+	it->lame_seen = it->timeouts = 0; /* the EDE tells about this zone's servers */
 	ldns_rdf_deep_free(it->cut);
 	it->cut = ldns_rdf_clone(zone);
+	if (it->cut)
+		ldns_dname2canonical(it->cut);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ns) && it->nsrv < ITER_MAX_SERVERS; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(ns, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
@@ -240,6 +243,7 @@ static void set_cut(struct iter *it, const ldns_rdf *zone, const ldns_rr_list *n
 static void set_cut_hints(struct iter *it)
 {
 	clear_servers(it);
+	it->lame_seen = it->timeouts = 0;
 	ldns_rdf_deep_free(it->cut);
 	it->cut = ldns_dname_new_frm_str(".");
 	for (size_t i = 0; i < it->cfg.hints->n && it->nsrv < ITER_MAX_SERVERS; i++) {
@@ -448,12 +452,12 @@ static bool st_pick_server(struct iter *it, struct iter_send *out)
 		it->sent++;
 		it->state = ITER_QUERY;
 		bool minimised = ldns_dname_compare(it->sent_name, it->name) != 0;
-		char full[300];
+		char full[300], cut[300];
 		emit(it, ITER_QUERY, minimised ? "minimised" : "query", NULL, "ask %s (%s) for %s %s%s%s%s",
 		     dname_str(s->name, nm, sizeof nm), net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip),
 		     dname_str(it->sent_name, full, sizeof full), type_str(it->sent_type, t, sizeof t),
 		     minimised ? " (QNAME minimisation: the server of " : "",
-		     minimised ? dname_str(it->cut, nm, sizeof nm) : "",
+		     minimised ? dname_str(it->cut, cut, sizeof cut) : "",
 		     minimised ? " needs no more of the name, RFC 9156)" : "");
 		out->to = s->addr;
 		out->wire = it->wire;
@@ -561,7 +565,7 @@ static void negative(struct iter *it, const ldns_pkt *p, bool nxdomain)
 {
 	double now = now_of(it);
 	const ldns_rr *soa = find_soa(p, it->cut);
-	char n[300], t[24];
+	char n[300], t[300];
 	if (soa) {
 		cache_put_negative(it->cfg.cache, it->sent_name, it->sent_type, it->qclass,
 				   nxdomain ? CACHE_NXDOMAIN : CACHE_NODATA, soa, now);
@@ -736,7 +740,8 @@ void iter_on_response(struct iter *it, const uint8_t *wire, size_t len)
 				ns = ldns_rr_list_rr(auth, i);
 		if (ns && !aa) {
 			const ldns_rdf *zone = ldns_rr_owner(ns);
-			if (!ldns_dname_is_subdomain(zone, it->cut) || !is_at_or_below(it->sent_name, zone)) {
+			if (ldns_dname_compare(zone, it->cut) == 0 || !ldns_dname_is_subdomain(zone, it->cut) ||
+			    !is_at_or_below(it->sent_name, zone)) {
 				char z[300], c[300];
 				snprintf(why, sizeof why, "it refers to %s, which is not below %s (a referral loop or upward referral)",
 					 dname_str(zone, z, sizeof z), dname_str(it->cut, c, sizeof c));
