@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define UDP_DGRAM_MAX (64 * 1024)
 #define UDP_BATCH 16
@@ -19,6 +20,7 @@
 #define TCP_BUF_START 1024
 #define TCP_MAX_WRITE_QUEUE (1024 * 1024)
 #define UDP_MAX_PENDING_SENDS 4096
+#define UDP_RCVBUF (4 * 1024 * 1024)
 
 struct tcp_conn {
 	uv_tcp_t h;
@@ -391,6 +393,19 @@ static void tcp_on_connection(uv_stream_t *server, int status)
 		conn_close(c);
 }
 
+/* A burst of queries must not overflow the kernel's default 208 KiB socket
+ * buffer while the loop is busy: ask for more, as NSD does (SO_RCVBUFFORCE
+ * needs CAP_NET_ADMIN; otherwise the kernel caps SO_RCVBUF at rmem_max). */
+static void grow_receive_buffer(uv_udp_t *h)
+{
+	uv_os_fd_t fd;
+	int size = UDP_RCVBUF;
+	if (uv_fileno((uv_handle_t *)h, &fd) != 0)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+}
+
 static int bind_error(struct dl_error *err, int rc, const char *what, const char *ip, int port)
 {
 	if (rc == UV_EADDRINUSE)
@@ -451,6 +466,7 @@ int net_listener_start(struct net_listener *l, uv_loop_t *loop, const char *ip, 
 	rc = uv_udp_recv_start(&l->udp, udp_on_alloc, udp_on_recv);
 	if (rc)
 		return bind_error(err, rc, "UDP", ip, port);
+	grow_receive_buffer(&l->udp);
 	return 0;
 }
 
