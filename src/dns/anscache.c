@@ -48,8 +48,12 @@ const uint8_t *anscache_get(const struct anscache *c, const struct anscache_key 
 
 void anscache_put(struct anscache *c, const struct anscache_key *k, const uint8_t *resp, size_t len)
 {
-	if (k->qname_len > 255 || len > UINT16_MAX || c->used >= ANSCACHE_SLOTS / 4 * 3)
+	if (k->qname_len > 255 || len > UINT16_MAX)
 		return;
+	/* Full (a flood of distinct names): start afresh rather than serve every
+	 * later name the slow way; the hot names come back at once. */
+	if (c->used >= ANSCACHE_SLOTS / 4 * 3)
+		anscache_clear(c);
 	if (!c->slots && !(c->slots = calloc(ANSCACHE_SLOTS, sizeof *c->slots)))
 		return;
 	uint8_t key[KEY_MAX];

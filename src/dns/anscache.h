@@ -1,7 +1,7 @@
 /* anscache.h: a server's precomputed responses in wire form, keyed by the
  * lowercased question and the EDNS/DO bits, so that a repeated query is
  * answered with one copy and a few patched bytes instead of ldns allocations.
- * Bounded: when full, new answers are simply not kept. */
+ * Bounded: when full it is emptied and fills again with what is asked. */
 #ifndef DNSLAB_ANSCACHE_H
 #define DNSLAB_ANSCACHE_H
 

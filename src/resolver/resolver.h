@@ -19,7 +19,7 @@
  * the reply carries 1 byte (1 = cache, 0 = network) and 2 bytes (queries sent). */
 #define RESOLVER_OPT_CACHE_INFO 65053
 #define RESOLVER_EDNS_SIZE 1232
-#define RESOLVER_CACHE_ENTRIES 5000
+#define RESOLVER_CACHE_ENTRIES 3000
 
 struct resolution;
 typedef void (*resolution_done_fn)(void *arg, struct iter *it);

@@ -331,14 +331,14 @@ static void test_anscache_bounded(void **state)
 		uint8_t r[4] = { (uint8_t)(i >> 24), (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
 		anscache_put(&cache, &k, r, sizeof r);
 	}
-	/* Full at three quarters: later answers are simply not kept. */
-	assert_int_equal(cache.used, limit);
+	/* Full at three quarters: emptied, then the latest answers are kept. */
+	assert_int_equal(cache.used, 10);
 	size_t len = 0;
 	for (unsigned i = 0; i < limit + 10; i++) {
 		size_t nl = mkname(name, i);
 		struct anscache_key k = mkkey(name, nl, 1, 0);
 		const uint8_t *got = anscache_get(&cache, &k, &len);
-		if (i < limit) {
+		if (i >= limit) {
 			assert_non_null(got);
 			assert_int_equal(len, 4);
 			assert_int_equal(got[2] << 8 | got[3], i & 0xffff);
