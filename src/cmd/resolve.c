@@ -194,6 +194,10 @@ static int report(const char *name, const char *type, const char *addr, int port
 		printf("\n%s", term_sgr(color, TERM_DIM));
 		if (!known)
 			printf(";; answered by %s#%d\n", addr, port);
+		else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL)
+			printf(";; SERVFAIL after %u quer%s from the resolver%s (resolver %s#%d)\n", queries,
+			       queries == 1 ? "y" : "ies", queries ? "" : ": it remembers that these servers failed",
+			       addr, port);
 		else if (cached)
 			printf(";; from the resolver's cache: %u s of the %sTTL left (resolver %s#%d)\n", ttl,
 			       ldns_rr_list_rr_count(ldns_pkt_answer(p)) ? "" : "negative ", addr, port);

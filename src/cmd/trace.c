@@ -12,6 +12,7 @@
 #include "cmd/labclient.h"
 #include "net/addr.h"
 #include "ui/json.h"
+#include "ui/pktprint.h"
 #include "ui/term.h"
 
 static const char usage[] =
@@ -232,6 +233,8 @@ static int print_result(struct trace_run *t)
 			json_obj_begin(&t->j);
 			json_key(&t->j, "code");
 			json_int(&t->j, t->res.ede);
+			json_key(&t->j, "name");
+			json_str(&t->j, pktprint_ede_name(t->res.ede));
 			json_key(&t->j, "text");
 			json_str(&t->j, t->res.ede_text);
 			json_obj_end(&t->j);

@@ -516,12 +516,14 @@ static void st_ns_address_done(struct iter *it)
 
 /* ---- responses ---- */
 
+/* The records of l owned by owner with type t (any type for ANY), borrowed. */
 static ldns_rr_list *rrset_in(const ldns_rr_list *l, const ldns_rdf *owner, ldns_rr_type t)
 {
 	ldns_rr_list *r = ldns_rr_list_new();
 	for (size_t i = 0; r && i < ldns_rr_list_rr_count(l); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(l, i);
-		if (ldns_rr_get_type(rr) == t && ldns_dname_compare(ldns_rr_owner(rr), owner) == 0)
+		if ((t == LDNS_RR_TYPE_ANY || ldns_rr_get_type(rr) == t) &&
+		    ldns_dname_compare(ldns_rr_owner(rr), owner) == 0)
 			ldns_rr_list_push_rr(r, rr); /* borrowed */
 	}
 	return r;
@@ -643,7 +645,9 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 		ldns_rr_list *set = rrset_in(an, it->name, it->qtype);
 		size_t count = set ? ldns_rr_list_rr_count(set) : 0;
 		if (count) {
-			cache_put_rrset(it->cfg.cache, set, NULL, trust, now);
+			/* ANY gathers several RRsets: answered, not cached as one. */
+			if (it->qtype != LDNS_RR_TYPE_ANY)
+				cache_put_rrset(it->cfg.cache, set, NULL, trust, now);
 			append_rrs(it->answer, set);
 			ldns_rr_list_free(set);
 			emit(it, ITER_RESPONSE, "answer", p, "%zu %s record%s for %s, with authority (AA)", count,
