@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #define UDP_DGRAM_MAX (64 * 1024)
 #define UDP_BATCH 16
@@ -21,6 +22,7 @@
 #define TCP_MAX_WRITE_QUEUE (1024 * 1024)
 #define UDP_MAX_PENDING_SENDS 4096
 #define UDP_RCVBUF (4 * 1024 * 1024)
+#define UDP_SLOT 1232 /* the largest UDP answer the servers send */
 
 struct tcp_conn {
 	uv_tcp_t h;
@@ -61,7 +63,9 @@ static void listener_handle_closed(uv_handle_t *h)
 	if (--l->open_handles == 0) {
 		free(l->rbuf);
 		free(l->obuf);
+		free(l->batch);
 		l->rbuf = l->obuf = NULL;
+		l->batch = NULL;
 		if (l->on_closed)
 			l->on_closed(l);
 	}
@@ -180,10 +184,60 @@ static void udp_reply(struct net_listener *l, const struct sockaddr *to, size_t 
 		free(s);
 }
 
+/* Replies to one recvmmsg batch go out in one sendmmsg, as NSD does: one
+ * system call instead of one per reply, and the client gets its answers in
+ * bursts.  Whatever sendmmsg does not take goes the ordinary way. */
+struct udp_batch {
+	struct mmsghdr msgs[UDP_BATCH];
+	struct iovec iov[UDP_BATCH];
+	struct sockaddr_storage to[UDP_BATCH];
+	uint8_t data[UDP_BATCH][UDP_SLOT];
+	unsigned n;
+};
+
+static void udp_flush(struct net_listener *l)
+{
+	struct udp_batch *b = l->batch;
+	if (!b || !b->n)
+		return;
+	unsigned sent = 0;
+	uv_os_fd_t fd;
+	if (uv_fileno((uv_handle_t *)&l->udp, &fd) == 0) {
+		int rc = sendmmsg(fd, b->msgs, b->n, MSG_DONTWAIT);
+		sent = rc > 0 ? (unsigned)rc : 0;
+	}
+	for (unsigned i = sent; i < b->n; i++) {
+		memcpy(l->obuf, b->data[i], b->iov[i].iov_len);
+		udp_reply(l, (struct sockaddr *)&b->to[i], b->iov[i].iov_len);
+	}
+	b->n = 0;
+}
+
+static bool udp_batch_add(struct net_listener *l, const struct sockaddr *to, size_t n)
+{
+	struct udp_batch *b = l->batch;
+	if (!b || n > UDP_SLOT || b->n == UDP_BATCH)
+		return false;
+	unsigned i = b->n++;
+	socklen_t alen = to->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	memcpy(&b->to[i], to, alen);
+	memcpy(b->data[i], l->obuf, n);
+	b->iov[i] = (struct iovec){ b->data[i], n };
+	b->msgs[i].msg_hdr = (struct msghdr){ .msg_name = &b->to[i], .msg_namelen = alen,
+					      .msg_iov = &b->iov[i], .msg_iovlen = 1 };
+	if (b->n == UDP_BATCH)
+		udp_flush(l);
+	return true;
+}
+
 static void udp_on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *from,
 			unsigned flags)
 {
 	struct net_listener *l = h->data;
+	if (flags & UV_UDP_MMSG_FREE) {
+		udp_flush(l); /* the end of a recvmmsg batch */
+		return;
+	}
 	if (nread <= 0 || !from)
 		return; /* nothing more, or a transient error: keep serving */
 	const uint8_t *q = (const uint8_t *)buf->base;
@@ -199,7 +253,8 @@ static void udp_on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const s
 		return;
 	ev = (struct net_event){ (struct sockaddr *)&l->addr, from, NET_UDP, l->obuf, n, l->label, 1 };
 	net_tap_publish(l->tap, &ev);
-	udp_reply(l, from, n);
+	if (!(flags & UV_UDP_MMSG_CHUNK) || !udp_batch_add(l, from, n))
+		udp_reply(l, from, n);
 }
 
 /* ---- TCP ---- */
@@ -444,10 +499,13 @@ int net_listener_start(struct net_listener *l, uv_loop_t *loop, const char *ip, 
 		return dl_error_set(err, DL_ERR_INPUT, "'%s' is not an IP address", ip);
 	l->rbuf = malloc(UDP_DGRAM_MAX * UDP_BATCH);
 	l->obuf = malloc(OBUF_SIZE);
-	if (!l->rbuf || !l->obuf) {
+	l->batch = calloc(1, sizeof *l->batch);
+	if (!l->rbuf || !l->obuf || !l->batch) {
 		free(l->rbuf);
 		free(l->obuf);
+		free(l->batch);
 		l->rbuf = l->obuf = NULL;
+		l->batch = NULL;
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	}
 	uv_udp_init_ex(loop, &l->udp, (unsigned)l->addr.ss_family | UV_UDP_RECVMMSG);

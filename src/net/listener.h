@@ -18,6 +18,7 @@ typedef size_t (*net_handler_fn)(void *arg, const uint8_t *q, size_t qlen, bool 
 
 struct tcp_conn;
 struct net_request;
+struct udp_batch;
 
 /* For servers that answer later (the resolver): the handler keeps req and
  * must call net_request_reply or net_request_drop on it exactly once. */
@@ -34,6 +35,7 @@ struct net_listener {
 	const struct net_tap *tap; /* borrowed, may be NULL */
 	uint8_t *rbuf;             /* UDP receive buffer (recvmmsg batch) */
 	uint8_t *obuf;             /* response buffer, reused for every reply */
+	struct udp_batch *batch;   /* replies waiting for one sendmmsg */
 	struct tcp_conn *conns;    /* least recently active first */
 	struct tcp_conn *conns_tail;
 	size_t nconns;
