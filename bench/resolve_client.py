@@ -239,7 +239,9 @@ def cpu_ticks(pids):
     finished children): their difference is other work on the machine."""
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:]]
-    busy = sum(v) - v[3] - v[4]  # minus idle and iowait
+    # user + nice + system: irq and softirq time (the loopback traffic itself,
+    # charged to no process) and steal (the hypervisor's) are not other work
+    busy = v[0] + v[1] + v[2]
     ours = 0
     for pid in pids:
         try:
