@@ -1,6 +1,8 @@
 /* labclient.c: use the running lab, or start one here (labclient.h). */
 #include "cmd/labclient.h"
 
+#include "cmd/cmd.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +75,38 @@ int labclient_parse_clock(const char *value, int64_t *out)
 		fprintf(stderr, "dnslab: --clock '%s': give an offset such as +40d, +1h30m or -2h (units s m h d w)\n",
 			value);
 		return -1;
+	}
+	return 0;
+}
+
+int labclient_option(struct labclient_opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	bool has_value = *i + 1 < argc;
+	if (!strcmp(a, "-p") || !strcmp(a, "--port") || !strcmp(a, "-t") || !strcmp(a, "--topology") ||
+	    !strcmp(a, "--clock")) {
+		if (!has_value) {
+			fprintf(stderr, "dnslab: %s needs a value\n", a);
+			return -1;
+		}
+		const char *v = argv[++*i];
+		if (a[1] == 'p' || !strcmp(a, "--port"))
+			return (o->port = cmd_parse_port(a, v)) < 0 ? -1 : 1;
+		if (a[1] == 't' || !strcmp(a, "--topology")) {
+			o->topology = v;
+			return 1;
+		}
+		return labclient_parse_clock(v, &o->clock_offset) ? -1 : 1;
+	}
+	if (!strncmp(a, "--port=", 7))
+		return (o->port = cmd_parse_port("--port", a + 7)) < 0 ? -1 : 1;
+	if (!strcmp(a, "--no-qmin")) {
+		o->no_qmin = true;
+		return 1;
+	}
+	if (!strcmp(a, "--no-embed")) {
+		o->no_embed = true;
+		return 1;
 	}
 	return 0;
 }

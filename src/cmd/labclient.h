@@ -39,6 +39,11 @@ void labclient_stop(struct labclient *c);
  * Returns 0, or 3 when a handle was left open (an internal error). */
 int labclient_run(struct labclient *c);
 
+/* One of the options every command that talks to the lab takes: -p/--port,
+ * -t/--topology, --clock, --no-qmin, --no-embed.  Returns 1 when argv[*i]
+ * (with its value, *i advanced) was one, 0 when not, -1 after an error. */
+int labclient_option(struct labclient_opts *o, int argc, char **argv, int *i);
+
 /* "+1h" etc. for --clock; prints the error and returns -1. */
 int labclient_parse_clock(const char *value, int64_t *out);
 

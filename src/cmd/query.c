@@ -46,10 +46,8 @@ static const char usage[] =
 
 struct query_opts {
 	const char *name, *type, *klass, *server;
-	const char *topology;
-	int port;
-	bool tcp, dnssec, norec, cd, noedns, ignore_tc, short_out, json, no_embed, no_qmin;
-	int64_t clock_offset;
+	struct labclient_opts lab; /* --port, --topology, --clock, --no-qmin, --no-embed */
+	bool tcp, dnssec, norec, cd, noedns, ignore_tc, short_out, json;
 	unsigned bufsize, timeout_ms;
 };
 
@@ -63,27 +61,18 @@ struct query_run {
 static int parse_args(int argc, char **argv, struct query_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	o->port = LAB_DEFAULT_PORT;
+	o->lab.port = LAB_DEFAULT_PORT;
 	o->bufsize = 1232;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int opt;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 1;
-		} else if (!strcmp(a, "-p") || !strcmp(a, "--port")) {
-			if (!val)
-				goto missing;
-			if ((o->port = cmd_parse_port(a, val)) < 0)
+		} else if ((opt = labclient_option(&o->lab, argc, argv, &i)) != 0) {
+			if (opt < 0)
 				return -1;
-			i++;
-		} else if (!strncmp(a, "--port=", 7)) {
-			if ((o->port = cmd_parse_port("--port", a + 7)) < 0)
-				return -1;
-		} else if (!strcmp(a, "-t") || !strcmp(a, "--topology")) {
-			if (!val)
-				goto missing;
-			o->topology = argv[++i];
 		} else if (!strcmp(a, "--timeout")) {
 			if (!val)
 				goto missing;
@@ -95,15 +84,6 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			o->timeout_ms = (unsigned)ms;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			o->json = true;
-		} else if (!strcmp(a, "--no-embed")) {
-			o->no_embed = true;
-		} else if (!strcmp(a, "--no-qmin")) {
-			o->no_qmin = true;
-		} else if (!strcmp(a, "--clock")) {
-			if (!val)
-				goto missing;
-			if (labclient_parse_clock(argv[++i], &o->clock_offset) != 0)
-				return -1;
 		} else if (a[0] == '@') {
 			o->server = a + 1;
 		} else if (a[0] == '+') {
@@ -229,21 +209,21 @@ static int print_answer(const struct query_opts *o, const struct query_run *run,
 {
 	const struct exchange_result *r = &run->result;
 	if (r->status) {
-		fprintf(stderr, ";; communications error to %s#%d: %s\n", addr, o->port, uv_strerror(r->status));
+		fprintf(stderr, ";; communications error to %s#%d: %s\n", addr, o->lab.port, uv_strerror(r->status));
 		fprintf(stderr, ";; no answer from %s%s%s after %u tries; is something else using port %d?\n",
 			label ? label : addr, label ? " at " : "", label ? addr : "", r->tries ? r->tries : 1,
-			o->port);
+			o->lab.port);
 		return 3;
 	}
 	if (!r->msg)
 		return 3;
 	ldns_pkt *p = NULL;
 	if (ldns_wire2pkt(&p, r->msg, r->len) != LDNS_STATUS_OK) {
-		fprintf(stderr, ";; malformed answer of %zu bytes from %s#%d\n", r->len, addr, o->port);
+		fprintf(stderr, ";; malformed answer of %zu bytes from %s#%d\n", r->len, addr, o->lab.port);
 		return 3;
 	}
 	struct pktprint_meta m = {
-		.server_label = label, .server_addr = addr, .port = o->port,
+		.server_label = label, .server_addr = addr, .port = o->lab.port,
 		.transport = r->transport == NET_TCP ? "TCP" : "UDP",
 		.rtt_ms = r->rtt_ms, .size = r->len, .when = time(NULL), .tc_retry = r->tc_fallback,
 	};
@@ -270,7 +250,7 @@ int cmd_query(int argc, char **argv)
 		return dl_error_report(&err);
 	/* The topology names the servers, so load it before anything else. */
 	struct topology *topo = NULL;
-	int rc = lab_topology_load(o.topology, &topo, &err);
+	int rc = lab_topology_load(o.lab.topology, &topo, &err);
 	if (rc) {
 		free(q);
 		return dl_error_report(&err);
@@ -289,7 +269,7 @@ int cmd_query(int argc, char **argv)
 		ts = topology_find(topo, server);
 	}
 	struct sockaddr_storage to;
-	if (server && !ts && net_addr_parse(server, o.port, &to) != 0) {
+	if (server && !ts && net_addr_parse(server, o.lab.port, &to) != 0) {
 		fprintf(stderr, "dnslab query: '@%s' is neither a lab server (", server);
 		for (size_t i = 0; i < topo->nservers; i++)
 			fprintf(stderr, "%s@%s", i ? ", " : "", topo->servers[i].id);
@@ -307,10 +287,8 @@ int cmd_query(int argc, char **argv)
 	}
 	topology_free(topo);
 	struct query_run run = { 0 };
-	struct labclient_opts lo = {
-		.topology = o.topology, .port = o.port, .no_embed = o.no_embed, .need_lab = ts || !server,
-		.clock_offset = o.clock_offset, .no_qmin = o.no_qmin,
-	};
+	struct labclient_opts lo = o.lab;
+	lo.need_lab = ts || !server;
 	rc = labclient_open(&run.lc, &lo, &err);
 	if (rc) {
 		free(q);
@@ -323,13 +301,13 @@ int cmd_query(int argc, char **argv)
 		snprintf(id, sizeof id, "%s", auth->id);
 		snprintf(addr, sizeof addr, "%s", auth->address);
 	}
-	net_addr_parse(addr, o.port, &to);
+	net_addr_parse(addr, o.lab.port, &to);
 	struct exchange_opts xo = {
 		.tcp = o.tcp, .no_tc_fallback = o.ignore_tc, .timeout_ms = o.timeout_ms,
 	};
 	int xrc = exchange_start(&run.lc.loop, (struct sockaddr *)&to, q, qlen, &xo, query_on_answer, &run, NULL);
 	if (xrc) {
-		rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, o.port, uv_strerror(xrc));
+		rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, o.lab.port, uv_strerror(xrc));
 		labclient_stop(&run.lc);
 	}
 	int closed = labclient_run(&run.lc);

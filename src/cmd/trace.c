@@ -269,22 +269,14 @@ int cmd_trace(int argc, char **argv)
 	const char *name = NULL, *type = NULL;
 	bool json = false;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i];
+		int opt;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if ((!strcmp(a, "-p") || !strcmp(a, "--port")) && val) {
-			if ((lo.port = cmd_parse_port(a, argv[++i])) < 0)
+		} else if ((opt = labclient_option(&lo, argc, argv, &i)) != 0) {
+			if (opt < 0)
 				return 2;
-		} else if ((!strcmp(a, "-t") || !strcmp(a, "--topology")) && val) {
-			lo.topology = argv[++i];
-		} else if (!strcmp(a, "--clock") && val) {
-			if (labclient_parse_clock(argv[++i], &lo.clock_offset) != 0)
-				return 2;
-		} else if (!strcmp(a, "--no-qmin")) {
-			lo.no_qmin = true;
-		} else if (!strcmp(a, "--no-embed")) {
-			lo.no_embed = true;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			json = true;
 		} else if (a[0] == '-') {

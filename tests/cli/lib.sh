@@ -4,6 +4,9 @@
 set -u
 : "${DNSLAB:=build/asan/dnslab}"
 export DNSLAB
+# As in tests/run.sh, so that a script also runs on its own.
+: "${LSAN_OPTIONS:=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"
+export LSAN_OPTIONS
 TMP=$(mktemp -d)
 LAB_PID=""
 PORT=""
@@ -78,4 +81,34 @@ d() {
 	srv=$1
 	shift
 	dig @"$srv" -p "$PORT" +time=2 +tries=1 "$@"
+}
+
+# free_port: a port free (UDP and TCP) on every address of zones/lab.yaml -> $FREE.
+free_port() {
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		FREE=$(( (($$ * 13 + try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 30000) + 20000 ))
+		python3 - "$FREE" $(sed -n 's/^ *address: *//p' zones/lab.yaml) <<'EOF' && return 0
+import socket, sys
+p = int(sys.argv[1])
+for a in sys.argv[2:]:
+    for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        s = socket.socket(socket.AF_INET, t)
+        try:
+            s.bind((a, p))
+        except OSError:
+            sys.exit(1)
+        finally:
+            s.close()
+EOF
+	done
+	return 1
+}
+
+# wait_for ERE FILE: until FILE has a matching line (at most ~3 s).
+wait_for() {
+	for i in $(seq 1 60); do
+		grep -Eq -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
 }

@@ -5,8 +5,6 @@
 # non-terminals, wildcards (RFC 4592), CNAMEs, REFUSED, EDNS (RFC 6891),
 # truncation and TCP (RFC 7766), opcodes, classes and zone transfers.
 . tests/cli/lib.sh
-: "${LSAN_OPTIONS:=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"
-export LSAN_OPTIONS
 
 ROOT=127.53.0.1 TLD=127.53.1.1 EX=127.53.2.1 SHOP=127.53.2.2 STUDENT=127.53.3.1
 

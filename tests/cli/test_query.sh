@@ -3,38 +3,8 @@
 # running lab (seen on its wiretap) versus a lab started inside the command,
 # TC=1 fallback to TCP, and its errors (exit 2 for input, 3 for environment).
 . tests/cli/lib.sh
-: "${LSAN_OPTIONS:=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"
-export LSAN_OPTIONS
 
-# free_port: a port on which no lab address is bound (UDP or TCP) -> $FREE.
-free_port() {
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		FREE=$(( (($$ * 17 + try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 30000) + 20000 ))
-		python3 - "$FREE" <<'EOF' && return 0
-import socket, sys
-p = int(sys.argv[1])
-for a in ("127.53.0.1", "127.53.0.53", "127.53.1.1", "127.53.2.1", "127.53.2.2", "127.53.3.1"):
-    for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, t)
-        try:
-            s.bind((a, p))
-        except OSError:
-            sys.exit(1)
-        finally:
-            s.close()
-EOF
-	done
-	return 1
-}
 
-# wait_for ERE FILE: until FILE has a matching line (at most ~3 s).
-wait_for() {
-	for i in $(seq 1 60); do
-		grep -Eq -- "$1" "$2" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # dq ARGS...: dnslab query; sets OUT (stdout), ERR (stderr), RC.  A guard
 # timeout keeps a hung query from hanging the suite.

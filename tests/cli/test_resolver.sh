@@ -7,40 +7,10 @@
 # caching on the lab clock (RFC 2308), lame delegations (EDE 22), RD=0 from
 # the cache only (EDE 20), TC and TCP, and QNAME minimisation (RFC 9156).
 . tests/cli/lib.sh
-: "${LSAN_OPTIONS:=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"
-export LSAN_OPTIONS
 
 RES=127.53.0.53
 
-# free_port: a port on which no lab address is bound (UDP or TCP) -> $FREE.
-free_port() {
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		FREE=$(( (($$ * 13 + try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 30000) + 20000 ))
-		python3 - "$FREE" <<'EOF' && return 0
-import socket, sys
-p = int(sys.argv[1])
-for a in ("127.53.0.1", "127.53.0.53", "127.53.1.1", "127.53.2.1", "127.53.2.2", "127.53.3.1"):
-    for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, t)
-        try:
-            s.bind((a, p))
-        except OSError:
-            sys.exit(1)
-        finally:
-            s.close()
-EOF
-	done
-	return 1
-}
 
-# wait_for ERE FILE: until FILE has a matching line (at most ~3 s).
-wait_for() {
-	for i in $(seq 1 60); do
-		grep -Eq -- "$1" "$2" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # start_ctl_lab ARGS: like start_lab, but serve's standard input is the FIFO
 # $TMP/ctl, held open for writing on fd 7 (see ctl).  Opening a FIFO blocks

@@ -3,39 +3,8 @@
 # answering on UDP and TCP, clean shutdown on SIGTERM and SIGINT, a busy port
 # (exit 3), broken zone files and topologies (file:line, exit 2), options.
 . tests/cli/lib.sh
-# Like tests/run.sh, so the script also runs on its own: known ldns leaks.
-: "${LSAN_OPTIONS:=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"
-export LSAN_OPTIONS
 
-# free_port: a port on which no lab address is bound (UDP or TCP) -> $FREE.
-free_port() {
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		FREE=$(( (($$ * 13 + try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 30000) + 20000 ))
-		python3 - "$FREE" <<'EOF' && return 0
-import socket, sys
-p = int(sys.argv[1])
-for a in ("127.53.0.1", "127.53.0.53", "127.53.1.1", "127.53.2.1", "127.53.2.2", "127.53.3.1"):
-    for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, t)
-        try:
-            s.bind((a, p))
-        except OSError:
-            sys.exit(1)
-        finally:
-            s.close()
-EOF
-	done
-	return 1
-}
 
-# wait_for PATTERN FILE: until FILE has a line matching the ERE (at most ~3 s).
-wait_for() {
-	for i in $(seq 1 60); do
-		grep -Eq -- "$1" "$2" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # serve_fail ARGS...: run a serve that is expected to refuse to start.
 # The timeout only matters when it wrongly starts; sets RC, ERR, OUT.

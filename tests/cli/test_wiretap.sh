@@ -3,17 +3,7 @@
 # JSON object) per message crossing the lab, the client on the left and the
 # lab server on the right, classified the way the lab teaches it.
 . tests/cli/lib.sh
-: "${LSAN_OPTIONS:=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"
-export LSAN_OPTIONS
 
-# wait_for ERE FILE: until FILE has a matching line (at most ~3 s).
-wait_for() {
-	for i in $(seq 1 60); do
-		grep -Eq -- "$1" "$2" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # tap ERE: the first wiretap line matching (waits for it); "" when none.
 tap() {
 	wait_for "$1" "$TMP/serve.out" && grep -E -- "$1" "$TMP/serve.out" | head -1
