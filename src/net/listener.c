@@ -14,7 +14,7 @@
 #include <sys/uio.h>
 
 #define UDP_DGRAM_MAX (64 * 1024)
-#define UDP_BATCH 16
+#define UDP_BATCH 64
 #define OBUF_SIZE (65535 + 2)
 #define TCP_IDLE_MS_DEFAULT 10000
 #define TCP_MAX_CONNS_DEFAULT 128
