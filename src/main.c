@@ -12,6 +12,9 @@ static const struct cmd commands[] = {
 	{ "query", "ask a lab server a question, like dig", cmd_query },
 	{ "trace", "follow one resolution from the root, step by step", cmd_trace },
 	{ "resolve", "ask the lab resolver; say whether the answer was cached", cmd_resolve },
+	{ "keygen", "make a DNSSEC key pair (KSK or ZSK) for a zone", cmd_keygen },
+	{ "sign", "sign a zone file (NSEC or NSEC3)", cmd_sign },
+	{ "ds", "print the DS record of a key signing key", cmd_ds },
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,33 @@
+/* signer.h: sign a zone file with ldns: the keys of a directory, KSK/ZSK
+ * split, NSEC by default or NSEC3 with RFC 9276 parameters, written
+ * atomically. */
+#ifndef DNSLAB_SIGNER_H
+#define DNSLAB_SIGNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct signer_opts {
+	const char *zonefile;
+	const char *origin;   /* NULL: from the file name (example.test.zone) */
+	const char *keydir;   /* NULL: the zone file's directory */
+	const char *out;      /* NULL: zonefile + ".signed" */
+	bool force;           /* replace an existing output */
+	uint32_t inception;   /* epoch seconds */
+	uint32_t expiration;
+	bool nsec3;
+	uint16_t iterations;  /* NSEC3: 0 (RFC 9276) */
+	const char *salt;     /* NSEC3 salt in hex, NULL or "-" for none */
+};
+
+struct signer_stats {
+	size_t records_in, records_out, signatures, keys;
+	char out[4096];
+};
+
+int signer_sign(const struct signer_opts *o, struct signer_stats *st, struct dl_error *err);
+
+#endif
