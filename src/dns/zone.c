@@ -131,7 +131,10 @@ static bool is_duplicate(const struct zone *z, const ldns_rr *rr)
 	return false;
 }
 
-static int add_record(struct zone *z, ldns_rr *rr, const char *where, struct dl_error *err)
+/* later: NSEC3 records (and their RRSIGs) whose hashed owner matches no name
+ * yet; ldns can place them only once every name, empty non-terminals
+ * included, is known and hashed. */
+static int add_record(struct zone *z, ldns_rr *rr, const char *where, ldns_rr_list *later, struct dl_error *err)
 {
 	char *owner = NULL;
 	int rc = 0;
@@ -170,7 +173,10 @@ static int add_record(struct zone *z, ldns_rr *rr, const char *where, struct dl_
 		ldns_rr_free(rr);
 		return rc;
 	}
-	if (ldns_dnssec_zone_add_rr(z->dz, rr) != LDNS_STATUS_OK) {
+	ldns_status added = ldns_dnssec_zone_add_rr(z->dz, rr);
+	if (added == LDNS_STATUS_DNSSEC_NSEC3_ORIGINAL_NOT_FOUND && ldns_rr_list_push_rr(later, rr))
+		return 0;
+	if (added != LDNS_STATUS_OK) {
 		ldns_rr_free(rr);
 		return dl_error_set(err, DL_ERR_INPUT, "%s: record could not be added", where);
 	}
@@ -222,6 +228,12 @@ int zone_load(const char *file, const char *origin, struct zone **out, struct dl
 		return rc;
 	}
 	uint32_t default_ttl = 3600;
+	ldns_rr_list *later = ldns_rr_list_new();
+	if (!later) {
+		fclose(fp);
+		zone_free(z);
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
 	ldns_rdf *cur_origin = ldns_rdf_clone(z->origin);
 	ldns_rdf *prev = NULL;
 	int line = 0, rc = 0;
@@ -232,7 +244,7 @@ int zone_load(const char *file, const char *origin, struct zone **out, struct dl
 		snprintf(where, sizeof where, "%s:%d", file, line);
 		switch (s) {
 		case LDNS_STATUS_OK:
-			rc = add_record(z, rr, where, err);
+			rc = add_record(z, rr, where, later, err);
 			break;
 		case LDNS_STATUS_SYNTAX_EMPTY:
 		case LDNS_STATUS_SYNTAX_TTL:
@@ -268,6 +280,28 @@ int zone_load(const char *file, const char *origin, struct zone **out, struct dl
 		rc = check_apex(z, line > 0 ? line : 1, err);
 	if (!rc && ldns_dnssec_zone_add_empty_nonterminals(z->dz) != LDNS_STATUS_OK)
 		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	/* NSEC3 records first, then the RRSIGs that cover them. */
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(later) && !rc; i++) {
+			ldns_rr *rr = ldns_rr_list_rr(later, i);
+			if (!rr || (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG) != (pass == 1))
+				continue;
+			ldns_rr_list_set_rr(later, NULL, i);
+			if (ldns_dnssec_zone_add_rr(z->dz, rr) == LDNS_STATUS_OK) {
+				z->nrecords++;
+				continue;
+			}
+			char *owner = ldns_rdf2str(ldns_rr_owner(rr));
+			rc = dl_error_set(err, DL_ERR_INPUT,
+					  "%s: the %s record at %s matches no name of the zone (a stale NSEC3 chain?)",
+					  file, pass ? "RRSIG" : "NSEC3", owner ? owner : "?");
+			free(owner);
+			ldns_rr_free(rr);
+		}
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(later); i++)
+		ldns_rr_free(ldns_rr_list_rr(later, i));
+	ldns_rr_list_free(later);
 	if (rc) {
 		zone_free(z);
 		return rc;
