@@ -50,6 +50,10 @@ dnssec-keygen -q -K "$T/bind" -a ECDSAP256SHA256 -f KSK bench.test >/dev/null
 dnssec-keygen -q -K "$T/bind" -a ECDSAP256SHA256 bench.test >/dev/null
 (cd "$T" && measure bind dnssec-signzone -S -K "$T/bind" -o bench.test -f "$T/bind.signed" "$T/bench.test.zone")
 verify=$(dnssec-verify -o bench.test "$T/dnslab.signed" 2>&1 | grep -c "Zone fully signed" || true)
+# Verifying the same signed zone: dnslab verify, ldns-verify-zone, dnssec-verify.
+measure v_dnslab "$DNSLAB" verify "$T/dnslab.signed" --origin bench.test
+measure v_ldns ldns-verify-zone "$T/dnslab.signed"
+measure v_bind dnssec-verify -o bench.test "$T/dnslab.signed"
 echo "Signing a $N-record zone (ECDSAP256SHA256, NSEC, 1 KSK + 1 ZSK), $(date -u '+%Y-%m-%d %H:%M UTC'):"
 printf '  %-16s %8s %10s\n' signer seconds "peak MiB"
 for s in dnslab ldns bind; do
@@ -63,3 +67,14 @@ printf '  speed: ldns-signzone/dnslab %.2f, dnssec-signzone/dnslab %.2f (above 1
 	"$(echo "$ls / $ds" | bc -l)" "$(echo "$bs / $ds" | bc -l)"
 printf '  memory: dnslab/ldns-signzone %.2f\n' "$(echo "$dk / $lk" | bc -l)"
 [ "$verify" -ge 1 ] && echo "  dnslab's output passes dnssec-verify" || echo "  dnslab's output FAILS dnssec-verify"
+echo "Verifying dnslab's signed zone:"
+printf '  %-16s %8s %10s\n' verifier seconds "peak MiB"
+for s in v_dnslab v_ldns v_bind; do
+	read -r sec kb <"$T/$s.m"
+	printf '  %-16s %8s %10.1f\n' "${s#v_}" "$sec" "$(echo "$kb / 1024" | bc -l)"
+done
+read -r vd vdk <"$T/v_dnslab.m"
+read -r vl vlk <"$T/v_ldns.m"
+read -r vb vbk <"$T/v_bind.m"
+printf '  speed: ldns-verify-zone/dnslab %.2f, dnssec-verify/dnslab %.2f (above 1: dnslab faster)\n' \
+	"$(echo "$vl / $vd" | bc -l)" "$(echo "$vb / $vd" | bc -l)"

@@ -15,6 +15,7 @@ static const struct cmd commands[] = {
 	{ "keygen", "make a DNSSEC key pair (KSK or ZSK) for a zone", cmd_keygen },
 	{ "sign", "sign a zone file (NSEC or NSEC3)", cmd_sign },
 	{ "ds", "print the DS record of a key signing key", cmd_ds },
+	{ "verify", "check a signed zone file: signatures, chain, keys", cmd_verify },
 };
 
 static void usage(FILE *out)

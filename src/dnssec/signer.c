@@ -95,8 +95,8 @@ int signer_sign(const struct signer_opts *o, struct signer_stats *st, struct dl_
 	ldns_key_list *keys = NULL;
 	ldns_rr_list *dnskeys = NULL, *new_rrs = NULL;
 	int rc = origin ? zone_load(o->zonefile, origin, &z, err) : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
-	if (rc == DL_ERR_ENV) /* the file the user named */
-		rc = DL_ERR_INPUT;
+	if (rc == DL_ERR_ENV) /* the file the user named: an input error */
+		rc = err->code = DL_ERR_INPUT;
 	if (rc)
 		goto out;
 	if ((rc = keys_load_dir(keydir, z->origin, &keys, &dnskeys, err)))

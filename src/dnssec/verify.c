@@ -1,0 +1,241 @@
+/* verify.c: offline verification of a signed zone (verify.h).
+ *
+ * Names are walked in canonical order, so data below a delegation (glue,
+ * occluded names) follows its cut and is skipped as unsigned by design.
+ * Every authoritative RRset needs a signature that is valid at the given
+ * time and verifies with a DNSKEY of the apex; the NSEC or NSEC3 chain must
+ * be whole and each record's type bitmap must match the name's types. */
+#include "dnssec/verify.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct vctx {
+	const struct zone *z;
+	ldns_rr_list *keys; /* the apex DNSKEY RRset, borrowed records */
+	time_t at;
+	verify_report_fn report;
+	void *arg;
+	struct verify_stats *st;
+};
+
+static void problem(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, const char *what,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void problem(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, const char *what,
+		    const char *fmt, ...)
+{
+	char why[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	struct verify_problem p = { owner, type, what, why };
+	v->st->problems++;
+	v->report(v->arg, &p);
+}
+
+static ldns_rr_list *rrs_list(const ldns_dnssec_rrs *r)
+{
+	ldns_rr_list *l = ldns_rr_list_new();
+	for (; l && r; r = r->next)
+		ldns_rr_list_push_rr(l, r->rr);
+	return l;
+}
+
+static void time_str(uint32_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
+}
+
+/* One RRset and its signatures: at least one must be valid now. */
+static void check_rrset(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, const ldns_dnssec_rrs *rrs,
+			const ldns_dnssec_rrs *sigs)
+{
+	v->st->rrsets++;
+	char *t = ldns_rr_type2str(type);
+	if (!sigs) {
+		problem(v, owner, type, "missing-rrsig", "the %s RRset has no RRSIG: a validator calls it bogus", t);
+		free(t);
+		return;
+	}
+	ldns_rr_list *set = rrs_list(rrs);
+	bool good = false;
+	char reasons[400] = "";
+	for (const ldns_dnssec_rrs *s = sigs; s && set; s = s->next) {
+		v->st->signatures++;
+		ldns_rr_list *good_keys = ldns_rr_list_new();
+		ldns_status st = ldns_verify_rrsig_keylist_time(set, s->rr, v->keys, v->at, good_keys);
+		ldns_rr_list_free(good_keys);
+		if (st == LDNS_STATUS_OK) {
+			good = true;
+			break;
+		}
+		uint16_t tag = ldns_rdf2native_int16(ldns_rr_rrsig_keytag(s->rr));
+		char when[40], r[200];
+		if (st == LDNS_STATUS_CRYPTO_SIG_EXPIRED) {
+			time_str(ldns_rdf2native_int32(ldns_rr_rrsig_expiration(s->rr)), when, sizeof when);
+			snprintf(r, sizeof r, "the RRSIG by key %u expired at %s", tag, when);
+		} else if (st == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
+			time_str(ldns_rdf2native_int32(ldns_rr_rrsig_inception(s->rr)), when, sizeof when);
+			snprintf(r, sizeof r, "the RRSIG by key %u is valid only from %s", tag, when);
+		} else if (st == LDNS_STATUS_CRYPTO_NO_MATCHING_KEYTAG_DNSKEY ||
+			   st == LDNS_STATUS_CRYPTO_NO_DNSKEY) {
+			snprintf(r, sizeof r, "the RRSIG names key %u, which is not in the DNSKEY RRset", tag);
+		} else {
+			snprintf(r, sizeof r, "the RRSIG by key %u does not verify (%s)", tag, ldns_get_errorstr_by_id(st));
+		}
+		if (!reasons[0])
+			snprintf(reasons, sizeof reasons, "%s", r);
+	}
+	ldns_rr_list_free(set);
+	if (!good) {
+		const char *what = strstr(reasons, "expired") ? "expired"
+				   : strstr(reasons, "valid only from") ? "not-yet-valid"
+				   : strstr(reasons, "not in the DNSKEY") ? "unknown-key" : "bad-signature";
+		problem(v, owner, type, what, "%s", reasons);
+	}
+	free(t);
+}
+
+/* The types present at name, as an NSEC/NSEC3 bitmap would list them. */
+static bool bitmap_matches(const ldns_dnssec_name *n, const ldns_rr *nsec, bool is_nsec3, bool delegation)
+{
+	const ldns_rdf *bitmap = ldns_rr_rdf(nsec, is_nsec3 ? 5 : 1);
+	bool any = false;
+	for (const ldns_dnssec_rrsets *s = n->rrsets; s; s = s->next) {
+		any = true;
+		if (delegation && s->type != LDNS_RR_TYPE_NS && s->type != LDNS_RR_TYPE_DS)
+			continue;
+		if (!ldns_nsec_bitmap_covers_type(bitmap, s->type))
+			return false;
+	}
+	if (!is_nsec3 && !ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_NSEC))
+		return false;
+	if (any && !ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_RRSIG) && !(delegation && !n->rrsets->next &&
+								       is_nsec3))
+		return false;
+	return true;
+}
+
+size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at, verify_report_fn report,
+		   void *arg, struct verify_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	struct vctx v = { .z = z, .at = at, .report = report, .arg = arg, .st = st };
+	const ldns_dnssec_name *apex = zone_find(z, z->origin);
+	const ldns_dnssec_rrsets *keyset = zone_rrset(apex, LDNS_RR_TYPE_DNSKEY);
+	v.keys = rrs_list(keyset ? keyset->rrs : NULL);
+	if (!keyset) {
+		problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "no-dnskey", "the apex has no DNSKEY RRset: the zone is not signed");
+		ldns_rr_list_free(v.keys);
+		return st->problems;
+	}
+	/* Keys: a key signing key, and one the anchors name. */
+	bool sep = false, anchored = !anchors || ldns_rr_list_rr_count(anchors) == 0;
+	for (const ldns_dnssec_rrs *k = keyset->rrs; k; k = k->next) {
+		uint16_t flags = ldns_rdf2native_int16(ldns_rr_rdf(k->rr, 0));
+		sep = sep || (flags & LDNS_KEY_SEP_KEY);
+		for (size_t i = 0; anchors && i < ldns_rr_list_rr_count(anchors); i++) {
+			const ldns_rr *a = ldns_rr_list_rr(anchors, i);
+			if ((ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && ldns_rr_compare_ds(a, k->rr)) ||
+			    (ldns_rr_get_type(a) == LDNS_RR_TYPE_DNSKEY &&
+			     ldns_rdf_compare(ldns_rr_rdf(a, 3), ldns_rr_rdf(k->rr, 3)) == 0)) {
+				anchored = true;
+				if (!(flags & LDNS_KEY_SEP_KEY))
+					problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "ksk-without-sep",
+						"key %u is the one the parent's DS names, but its flags are %u: a key signing key has the SEP bit (257)",
+						(unsigned)ldns_calc_keytag(k->rr), flags);
+			}
+		}
+	}
+	if (!sep)
+		problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "no-ksk",
+			"no DNSKEY has the SEP bit (flags 257): there is no key signing key for the parent's DS");
+	if (!anchored)
+		problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "no-anchor-match",
+			"no DNSKEY matches the DS records of the anchor: the chain of trust is broken here");
+	const ldns_dnssec_name *first = NULL, *prev = NULL;
+	const ldns_rdf *cut = NULL;
+	for (ldns_rbnode_t *node = ldns_rbtree_first(z->dz->names); node != LDNS_RBTREE_NULL;
+	     node = ldns_rbtree_next(node)) {
+		const ldns_dnssec_name *n = node->data;
+		if (cut && ldns_dname_is_subdomain(n->name, cut))
+			continue; /* glue or occluded: not signed, not in the chain */
+		cut = NULL;
+		bool is_apex = ldns_dname_compare(n->name, z->origin) == 0;
+		bool delegation = !is_apex && zone_rrset(n, LDNS_RR_TYPE_NS);
+		if (delegation)
+			cut = n->name;
+		st->names++;
+		for (const ldns_dnssec_rrsets *s = n->rrsets; s; s = s->next)
+			if (!delegation || s->type == LDNS_RR_TYPE_DS)
+				check_rrset(&v, n->name, s->type, s->rrs, s->signatures);
+		if (n->nsec && ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC3)
+			st->nsec3 = true;
+		/* The chain: each name with data (or each name, for NSEC3) has its record. */
+		if (!n->nsec) {
+			if (n->rrsets || zone_rrset(apex, LDNS_RR_TYPE_NSEC3PARAM))
+				problem(&v, n->name, 0, "missing-nsec", "%s has no %s record: denial of existence has a hole here",
+					n->rrsets ? "this name" : "this empty non-terminal",
+					zone_rrset(apex, LDNS_RR_TYPE_NSEC3PARAM) ? "NSEC3" : "NSEC");
+			continue;
+		}
+		bool is_nsec3 = ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC3;
+		ldns_dnssec_rrs one = { n->nsec, NULL };
+		check_rrset(&v, is_nsec3 ? ldns_rr_owner(n->nsec) : n->name, ldns_rr_get_type(n->nsec), &one,
+			    n->nsec_signatures);
+		if (!bitmap_matches(n, n->nsec, is_nsec3, delegation))
+			problem(&v, n->name, ldns_rr_get_type(n->nsec), "bad-bitmap",
+				"the %s type bitmap does not list the types this name has", is_nsec3 ? "NSEC3" : "NSEC");
+		if (!is_nsec3) {
+			if (prev && ldns_dname_compare(ldns_rr_rdf(prev->nsec, 0), n->name) != 0) {
+				char *want = ldns_rdf2str(n->name), *got = ldns_rdf2str(ldns_rr_rdf(prev->nsec, 0));
+				problem(&v, prev->name, LDNS_RR_TYPE_NSEC, "broken-chain",
+					"its NSEC points to %s, but the next name in the zone is %s", got ? got : "?",
+					want ? want : "?");
+				free(want);
+				free(got);
+			}
+			if (!first)
+				first = n;
+			prev = n;
+		}
+	}
+	if (prev && first && ldns_dname_compare(ldns_rr_rdf(prev->nsec, 0), first->name) != 0)
+		problem(&v, prev->name, LDNS_RR_TYPE_NSEC, "broken-chain",
+			"the last NSEC must point back to the apex");
+	if (st->nsec3) {
+		/* The hashed chain: sort the NSEC3 records, each must name the next. */
+		ldns_rr_list *chain = ldns_rr_list_new();
+		for (ldns_rbnode_t *node = ldns_rbtree_first(z->dz->names); chain && node != LDNS_RBTREE_NULL;
+		     node = ldns_rbtree_next(node)) {
+			const ldns_dnssec_name *n = node->data;
+			if (n->nsec && ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC3)
+				ldns_rr_list_push_rr(chain, n->nsec);
+		}
+		ldns_rr_list_sort_nsec3(chain);
+		size_t c = ldns_rr_list_rr_count(chain);
+		for (size_t i = 0; i < c; i++) {
+			const ldns_rr *a = ldns_rr_list_rr(chain, i), *b = ldns_rr_list_rr(chain, (i + 1) % c);
+			ldns_rdf *next = ldns_nsec3_next_owner(a) ? ldns_rdf_clone(ldns_nsec3_next_owner(a)) : NULL;
+			ldns_rdf *label = ldns_dname_label(ldns_rr_owner(b), 0);
+			char *x = next ? ldns_rdf2str(next) : NULL, *y = label ? ldns_rdf2str(label) : NULL;
+			/* next hashed owner is base32hex in wire form; compare as text */
+			if (x && y && strncasecmp(x, y, strlen(x)) != 0)
+				problem(&v, ldns_rr_owner(a), LDNS_RR_TYPE_NSEC3, "broken-chain",
+					"its next hashed owner is %s, but the next NSEC3 in hash order is %s", x, y);
+			free(x);
+			free(y);
+			ldns_rdf_deep_free(next);
+			ldns_rdf_deep_free(label);
+		}
+		ldns_rr_list_free(chain);
+	}
+	ldns_rr_list_free(v.keys);
+	return st->problems;
+}
