@@ -7,11 +7,29 @@
  * be whole and each record's type bitmap must match the name's types. */
 #include "dnssec/verify.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The walk records jobs in zone order: an RRset whose signatures are to be
+ * checked, or a problem found on the way.  The signature checks, nearly all
+ * of the time, then run on VERIFY_THREADS threads; the report follows the
+ * recorded order, so the output does not depend on the threads. */
+#define VERIFY_THREADS 2
+
+struct vjob {
+	const ldns_rdf *owner;
+	ldns_rr_type type;
+	const ldns_dnssec_rrs *rrs, *sigs;
+	const ldns_rr *one; /* an NSEC/NSEC3 record: the RRset of one */
+	const char *what;   /* result: a problem code, or NULL */
+	char *why;          /* result: owned */
+	size_t signatures;  /* checked */
+	bool rrset;         /* a signature check, not a recorded problem */
+};
 
 struct vctx {
 	const struct zone *z;
@@ -20,7 +38,27 @@ struct vctx {
 	verify_report_fn report;
 	void *arg;
 	struct verify_stats *st;
+	struct vjob *jobs;
+	size_t njobs, cap;
+	bool oom;
 };
+
+static struct vjob *job_new(struct vctx *v)
+{
+	if (v->njobs == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 1024;
+		struct vjob *j = realloc(v->jobs, cap * sizeof *j);
+		if (!j) {
+			v->oom = true;
+			return NULL;
+		}
+		v->jobs = j;
+		v->cap = cap;
+	}
+	struct vjob *j = &v->jobs[v->njobs++];
+	memset(j, 0, sizeof *j);
+	return j;
+}
 
 static void problem(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, const char *what,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -28,14 +66,18 @@ static void problem(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, co
 static void problem(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, const char *what,
 		    const char *fmt, ...)
 {
+	struct vjob *j = job_new(v);
+	if (!j)
+		return;
 	char why[600];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	struct verify_problem p = { owner, type, what, why };
-	v->st->problems++;
-	v->report(v->arg, &p);
+	j->owner = owner;
+	j->type = type;
+	j->what = what;
+	j->why = strdup(why);
 }
 
 static ldns_rr_list *rrs_list(const ldns_dnssec_rrs *r)
@@ -52,22 +94,43 @@ static void time_str(uint32_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
 }
 
-/* One RRset and its signatures: at least one must be valid now. */
 static void check_rrset(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, const ldns_dnssec_rrs *rrs,
-			const ldns_dnssec_rrs *sigs)
+			const ldns_dnssec_rrs *sigs, const ldns_rr *one)
 {
-	v->st->rrsets++;
-	char *t = ldns_rr_type2str(type);
-	if (!sigs) {
-		problem(v, owner, type, "missing-rrsig", "the %s RRset has no RRSIG: a validator calls it bogus", t);
+	struct vjob *j = job_new(v);
+	if (j) {
+		j->owner = owner;
+		j->type = type;
+		j->rrs = rrs;
+		j->sigs = sigs;
+		j->one = one;
+		j->what = "pending";
+		j->rrset = true;
+	}
+}
+
+/* One RRset and its signatures: at least one must be valid at v->at.  Runs
+ * on worker threads: it touches only its job and read-only zone data. */
+static void run_job(const struct vctx *v, struct vjob *j)
+{
+	char *t = ldns_rr_type2str(j->type);
+	j->what = NULL;
+	if (!j->sigs) {
+		j->what = "missing-rrsig";
+		if (asprintf(&j->why, "the %s RRset has no RRSIG: a validator calls it bogus", t ? t : "?") < 0)
+			j->why = NULL;
 		free(t);
 		return;
 	}
-	ldns_rr_list *set = rrs_list(rrs);
+	ldns_rr_list *set = ldns_rr_list_new();
+	if (set && j->one)
+		ldns_rr_list_push_rr(set, (ldns_rr *)j->one);
+	for (const ldns_dnssec_rrs *r = j->rrs; set && r; r = r->next)
+		ldns_rr_list_push_rr(set, r->rr);
 	bool good = false;
 	char reasons[400] = "";
-	for (const ldns_dnssec_rrs *s = sigs; s && set; s = s->next) {
-		v->st->signatures++;
+	for (const ldns_dnssec_rrs *s = j->sigs; s && set; s = s->next) {
+		j->signatures++;
 		ldns_rr_list *good_keys = ldns_rr_list_new();
 		ldns_status st = ldns_verify_rrsig_keylist_time(set, s->rr, v->keys, v->at, good_keys);
 		ldns_rr_list_free(good_keys);
@@ -94,12 +157,48 @@ static void check_rrset(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type
 	}
 	ldns_rr_list_free(set);
 	if (!good) {
-		const char *what = strstr(reasons, "expired") ? "expired"
-				   : strstr(reasons, "valid only from") ? "not-yet-valid"
-				   : strstr(reasons, "not in the DNSKEY") ? "unknown-key" : "bad-signature";
-		problem(v, owner, type, what, "%s", reasons);
+		j->what = strstr(reasons, "expired") ? "expired"
+			  : strstr(reasons, "valid only from") ? "not-yet-valid"
+			  : strstr(reasons, "not in the DNSKEY") ? "unknown-key" : "bad-signature";
+		j->why = strdup(reasons);
 	}
 	free(t);
+}
+
+struct vworker {
+	const struct vctx *v;
+	size_t first;
+	pthread_t tid;
+};
+
+static void *vworker_run(void *arg)
+{
+	struct vworker *w = arg;
+	for (size_t i = w->first; i < w->v->njobs; i += VERIFY_THREADS)
+		if (w->v->jobs[i].what && !strcmp(w->v->jobs[i].what, "pending"))
+			run_job(w->v, &w->v->jobs[i]);
+	return NULL;
+}
+
+/* Check every pending job, on threads when there is enough work. */
+static void run_jobs(struct vctx *v)
+{
+	struct vworker w[VERIFY_THREADS];
+	size_t started = 0;
+	for (size_t t = 1; t < VERIFY_THREADS && v->njobs > 64; t++) {
+		w[t] = (struct vworker){ v, t, 0 };
+		if (pthread_create(&w[t].tid, NULL, vworker_run, &w[t]) == 0)
+			started = t;
+		else
+			break;
+	}
+	/* This thread takes job 0, 0+N ..., and any share a thread could not. */
+	for (size_t i = 0; i < v->njobs; i++)
+		if ((i % VERIFY_THREADS == 0 || i % VERIFY_THREADS > started) && v->jobs[i].what &&
+		    !strcmp(v->jobs[i].what, "pending"))
+			run_job(v, &v->jobs[i]);
+	for (size_t t = 1; t <= started; t++)
+		pthread_join(w[t].tid, NULL);
 }
 
 /* The types present at name, as an NSEC/NSEC3 bitmap would list them. */
@@ -132,6 +231,13 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 	v.keys = rrs_list(keyset ? keyset->rrs : NULL);
 	if (!keyset) {
 		problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "no-dnskey", "the apex has no DNSKEY RRset: the zone is not signed");
+		for (size_t i = 0; i < v.njobs; i++) {
+			struct verify_problem p = { v.jobs[i].owner, v.jobs[i].type, v.jobs[i].what, v.jobs[i].why };
+			st->problems++;
+			v.report(v.arg, &p);
+			free(v.jobs[i].why);
+		}
+		free(v.jobs);
 		ldns_rr_list_free(v.keys);
 		return st->problems;
 	}
@@ -174,7 +280,7 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 		st->names++;
 		for (const ldns_dnssec_rrsets *s = n->rrsets; s; s = s->next)
 			if (!delegation || s->type == LDNS_RR_TYPE_DS)
-				check_rrset(&v, n->name, s->type, s->rrs, s->signatures);
+				check_rrset(&v, n->name, s->type, s->rrs, s->signatures, NULL);
 		if (n->nsec && ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC3)
 			st->nsec3 = true;
 		/* The chain: each name with data (or each name, for NSEC3) has its record. */
@@ -186,9 +292,8 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 			continue;
 		}
 		bool is_nsec3 = ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC3;
-		ldns_dnssec_rrs one = { n->nsec, NULL };
-		check_rrset(&v, is_nsec3 ? ldns_rr_owner(n->nsec) : n->name, ldns_rr_get_type(n->nsec), &one,
-			    n->nsec_signatures);
+		check_rrset(&v, is_nsec3 ? ldns_rr_owner(n->nsec) : n->name, ldns_rr_get_type(n->nsec), NULL,
+			    n->nsec_signatures, n->nsec);
 		if (!bitmap_matches(n, n->nsec, is_nsec3, delegation))
 			problem(&v, n->name, ldns_rr_get_type(n->nsec), "bad-bitmap",
 				"the %s type bitmap does not list the types this name has", is_nsec3 ? "NSEC3" : "NSEC");
@@ -236,6 +341,19 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 		}
 		ldns_rr_list_free(chain);
 	}
+	run_jobs(&v);
+	for (size_t i = 0; i < v.njobs; i++) {
+		struct vjob *j = &v.jobs[i];
+		st->rrsets += j->rrset;
+		st->signatures += j->signatures;
+		if (j->what && j->why) {
+			struct verify_problem p = { j->owner, j->type, j->what, j->why };
+			st->problems++;
+			v.report(v.arg, &p);
+		}
+		free(j->why);
+	}
+	free(v.jobs);
 	ldns_rr_list_free(v.keys);
 	return st->problems;
 }
