@@ -49,7 +49,7 @@ static const char sign_usage[] =
 	"  --salt HEX|-         NSEC3 salt (default - : none, as RFC 9276 says)\n"
 	"  --inception T        signatures valid from T (default: an hour ago)\n"
 	"  --expiration T       signatures valid until T (default: inception + 30d)\n"
-	"  --validity DURATION  instead of --expiration: e.g. 30d, 2w, 12h\n"
+	"  --validity DURATION  instead of --expiration: inception + DURATION (30d, 2w ...)\n"
 	"                       (T: epoch seconds, YYYYMMDDHHMMSS in UTC, now, or\n"
 	"                       now+DURATION / now-DURATION)\n"
 	"  --force              replace an existing output file\n"
@@ -239,8 +239,9 @@ int cmd_sign(int argc, char **argv)
 			fprintf(stderr, "dnslab sign: --validity '%s': a duration such as 30d, 2w or 12h\n", validity);
 			return 2;
 		}
-		/* The validity counts from now; an explicit inception moves it. */
-		exp = (inception ? inc : (long long)now) + v;
+		/* The validity counts from the inception: 30 days by default, as
+		 * the usage says, the same rule with or without --inception. */
+		exp = inc + v;
 	}
 	if (exp < 0 || exp <= inc || exp > 0xffffffffLL || inc > 0xffffffffLL) {
 		fprintf(stderr, "dnslab sign: the signatures' validity must end after it begins\n");
