@@ -110,3 +110,38 @@ int labclient_option(struct labclient_opts *o, int argc, char **argv, int *i)
 	}
 	return 0;
 }
+
+int labclient_parse_question(const char *cmd, const char *usage, int argc, char **argv,
+			     struct labclient_opts *lo, const char **name, const char **type, bool *json)
+{
+	*name = *type = NULL;
+	*json = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int opt;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if ((opt = labclient_option(lo, argc, argv, &i)) != 0) {
+			if (opt < 0)
+				return 2;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			*json = true;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "dnslab %s: unknown option or missing value '%s'\n%s", cmd, a, usage);
+			return 2;
+		} else if (!*name) {
+			*name = a;
+		} else if (!*type && ldns_get_rr_type_by_name(a)) {
+			*type = a;
+		} else {
+			fprintf(stderr, "dnslab %s: '%s' is not a record type (e.g. A, AAAA, MX, NS, TXT)\n", cmd, a);
+			return 2;
+		}
+	}
+	if (!*name) {
+		fprintf(stderr, "dnslab %s: which name? e.g. dnslab %s www.example.test\n\n%s", cmd, cmd, usage);
+		return 2;
+	}
+	return -1;
+}

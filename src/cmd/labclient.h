@@ -44,6 +44,12 @@ int labclient_run(struct labclient *c);
  * (with its value, *i advanced) was one, 0 when not, -1 after an error. */
 int labclient_option(struct labclient_opts *o, int argc, char **argv, int *i);
 
+/* The command line of `trace` and `resolve`: NAME [TYPE], the lab options
+ * and --json.  Returns -1 to go on, or the exit status (0 after --help,
+ * 2 after an error, printed). */
+int labclient_parse_question(const char *cmd, const char *usage, int argc, char **argv,
+			     struct labclient_opts *lo, const char **name, const char **type, bool *json);
+
 /* "+1h" etc. for --clock; prints the error and returns -1. */
 int labclient_parse_clock(const char *value, int64_t *out);
 

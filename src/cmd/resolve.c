@@ -215,35 +215,11 @@ static int report(const char *name, const char *type, const char *addr, int port
 int cmd_resolve(int argc, char **argv)
 {
 	struct labclient_opts lo = { .port = LAB_DEFAULT_PORT, .need_lab = true };
-	const char *name = NULL, *type = NULL;
-	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int opt;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
-			return 0;
-		} else if ((opt = labclient_option(&lo, argc, argv, &i)) != 0) {
-			if (opt < 0)
-				return 2;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
-			json = true;
-		} else if (a[0] == '-') {
-			fprintf(stderr, "dnslab resolve: unknown option or missing value '%s'\n%s", a, usage);
-			return 2;
-		} else if (!name) {
-			name = a;
-		} else if (!type && ldns_get_rr_type_by_name(a)) {
-			type = a;
-		} else {
-			fprintf(stderr, "dnslab resolve: '%s' is not a record type (e.g. A, AAAA, MX, NS, TXT)\n", a);
-			return 2;
-		}
-	}
-	if (!name) {
-		fprintf(stderr, "dnslab resolve: which name? e.g. dnslab resolve www.example.test\n\n%s", usage);
-		return 2;
-	}
+	const char *name, *type;
+	bool json;
+	int prc = labclient_parse_question("resolve", usage, argc, argv, &lo, &name, &type, &json);
+	if (prc >= 0)
+		return prc;
 	ldns_rr_type qtype = type ? ldns_get_rr_type_by_name(type) : LDNS_RR_TYPE_A;
 	size_t qlen = 0;
 	uint8_t *q = build_query(name, qtype, &qlen);
