@@ -445,7 +445,10 @@ int cmd_verify(int argc, char **argv)
 	}
 	struct dl_error err = { 0, "" };
 	char zname[1024];
-	if (origin) {
+	if (origin && !*origin) {
+		fprintf(stderr, "dnslab verify: --origin needs a zone name (. for the root)\n");
+		return 2;
+	} else if (origin) {
 		snprintf(zname, sizeof zname, "%s%s", origin, origin[strlen(origin) - 1] == '.' ? "" : ".");
 	} else {
 		/* example.test.zone.signed or example.test.zone -> example.test. */
@@ -501,7 +504,10 @@ int cmd_verify(int argc, char **argv)
 		json_key(&j, "signatures");
 		json_uint(&j, st.signatures);
 		json_key(&j, "denial");
-		json_str(&j, st.nsec3 ? "NSEC3" : "NSEC");
+		if (st.rrsets)
+			json_str(&j, st.nsec3 ? "NSEC3" : "NSEC");
+		else
+			json_null(&j);
 		json_key(&j, "ok");
 		json_bool(&j, problems == 0);
 		json_obj_end(&j);

@@ -55,11 +55,12 @@ ldns_rr *zone_negative_soa(const struct zone *z)
 static void record_where(const char *file, int ldns_line, char *where, size_t wlen, char *text, size_t tlen)
 {
 	FILE *fp = fopen(file, "r");
-	char line[512];
+	char *line = NULL; /* getline: a line of any length counts once */
+	size_t cap = 0;
 	int at = 0, found = ldns_line > 0 ? ldns_line : 1;
 	if (text)
 		text[0] = '\0';
-	while (fp && at < ldns_line && fgets(line, sizeof line, fp)) {
+	while (fp && at < ldns_line && getline(&line, &cap, fp) >= 0) {
 		at++;
 		line[strcspn(line, "\r\n")] = '\0';
 		char *t = line + strspn(line, " \t");
@@ -69,6 +70,7 @@ static void record_where(const char *file, int ldns_line, char *where, size_t wl
 				snprintf(text, tlen, ": %s", t);
 		}
 	}
+	free(line);
 	if (fp)
 		fclose(fp);
 	snprintf(where, wlen, "%s:%d", file, found);

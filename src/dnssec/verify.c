@@ -91,7 +91,8 @@ static ldns_rr_list *rrs_list(const ldns_dnssec_rrs *r)
 static void time_str(uint32_t t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
+	struct tm tm;
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&tt, &tm)); /* runs on worker threads */
 }
 
 static void check_rrset(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type, const ldns_dnssec_rrs *rrs,
@@ -201,11 +202,47 @@ static void run_jobs(struct vctx *v)
 		pthread_join(w[t].tid, NULL);
 }
 
+/* Is t among the types of n that its NSEC/NSEC3 must list? */
+static bool name_has_type(const ldns_dnssec_name *n, ldns_rr_type t, bool delegation)
+{
+	for (const ldns_dnssec_rrsets *s = n->rrsets; s; s = s->next)
+		if (s->type == t && s->rrs && (!delegation || t == LDNS_RR_TYPE_NS || t == LDNS_RR_TYPE_DS))
+			return true;
+	return false;
+}
+
+/* Every type the bitmap lists (RFC 4034 4.1.2 windows) must be present,
+ * apart from RRSIG and NSEC, which the record itself brings. */
+static bool bitmap_lists_only_present(const ldns_dnssec_name *n, const ldns_rdf *bitmap, bool delegation)
+{
+	const uint8_t *d = ldns_rdf_data(bitmap);
+	size_t len = ldns_rdf_size(bitmap);
+	for (size_t pos = 0; pos + 2 <= len;) {
+		unsigned window = d[pos], blen = d[pos + 1];
+		if (blen == 0 || blen > 32 || pos + 2 + blen > len)
+			return false;
+		for (unsigned byte = 0; byte < blen; byte++)
+			for (unsigned bit = 0; bit < 8; bit++) {
+				if (!(d[pos + 2 + byte] & (0x80 >> bit)))
+					continue;
+				ldns_rr_type t = (ldns_rr_type)(window * 256 + byte * 8 + bit);
+				if (t != LDNS_RR_TYPE_RRSIG && t != LDNS_RR_TYPE_NSEC && !name_has_type(n, t, delegation))
+					return false;
+			}
+		pos += 2 + blen;
+	}
+	return true;
+}
+
 /* The types present at name, as an NSEC/NSEC3 bitmap would list them. */
 static bool bitmap_matches(const ldns_dnssec_name *n, const ldns_rr *nsec, bool is_nsec3, bool delegation)
 {
 	const ldns_rdf *bitmap = ldns_rr_rdf(nsec, is_nsec3 ? 5 : 1);
 	bool any = false;
+	if (!bitmap) /* an empty non-terminal's NSEC3 may list nothing at all */
+		return is_nsec3 && !n->rrsets;
+	if (!bitmap_lists_only_present(n, bitmap, delegation))
+		return false;
 	for (const ldns_dnssec_rrsets *s = n->rrsets; s; s = s->next) {
 		any = true;
 		if (delegation && s->type != LDNS_RR_TYPE_NS && s->type != LDNS_RR_TYPE_DS)
@@ -219,6 +256,36 @@ static bool bitmap_matches(const ldns_dnssec_name *n, const ldns_rr *nsec, bool 
 								       is_nsec3))
 		return false;
 	return true;
+}
+
+/* Does a key that the anchors name sign the DNSKEY RRset, validly at v->at? */
+static bool anchor_signs_keys(const struct vctx *v, const ldns_dnssec_rrsets *keyset, const ldns_rr_list *anchors)
+{
+	bool ok = false;
+	ldns_rr_list *set = ldns_rr_list_new(), *one = ldns_rr_list_new();
+	for (const ldns_dnssec_rrs *r = keyset->rrs; set && r; r = r->next)
+		ldns_rr_list_push_rr(set, r->rr);
+	for (const ldns_dnssec_rrs *k = keyset->rrs; !ok && one && k; k = k->next) {
+		bool named = false;
+		for (size_t i = 0; i < ldns_rr_list_rr_count(anchors); i++) {
+			const ldns_rr *a = ldns_rr_list_rr(anchors, i);
+			named = named || (ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && ldns_rr_compare_ds(a, k->rr)) ||
+				(ldns_rr_get_type(a) == LDNS_RR_TYPE_DNSKEY &&
+				 ldns_rdf_compare(ldns_rr_rdf(a, 3), ldns_rr_rdf(k->rr, 3)) == 0);
+		}
+		if (!named)
+			continue;
+		ldns_rr_list_set_rr_count(one, 0);
+		ldns_rr_list_push_rr(one, k->rr);
+		for (const ldns_dnssec_rrs *sig = keyset->signatures; !ok && sig; sig = sig->next) {
+			ldns_rr_list *good = ldns_rr_list_new();
+			ok = ldns_verify_rrsig_keylist_time(set, sig->rr, one, v->at, good) == LDNS_STATUS_OK;
+			ldns_rr_list_free(good);
+		}
+	}
+	ldns_rr_list_free(set);
+	ldns_rr_list_free(one);
+	return ok;
 }
 
 size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at, verify_report_fn report,
@@ -265,6 +332,10 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 	if (!anchored)
 		problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "no-anchor-match",
 			"no DNSKEY matches the DS records of the anchor: the chain of trust is broken here");
+	else if (anchors && ldns_rr_list_rr_count(anchors) && !anchor_signs_keys(&v, keyset, anchors))
+		problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "no-anchor-match",
+			"the key the anchor names does not sign the DNSKEY RRset with a valid signature: "
+			"a validator cannot go from the DS to the zone's keys (RFC 4035 5.2)");
 	const ldns_dnssec_name *first = NULL, *prev = NULL;
 	const ldns_rdf *cut = NULL;
 	for (ldns_rbnode_t *node = ldns_rbtree_first(z->dz->names); node != LDNS_RBTREE_NULL;
@@ -278,9 +349,18 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 		if (delegation)
 			cut = n->name;
 		st->names++;
-		for (const ldns_dnssec_rrsets *s = n->rrsets; s; s = s->next)
-			if (!delegation || s->type == LDNS_RR_TYPE_DS)
-				check_rrset(&v, n->name, s->type, s->rrs, s->signatures, NULL);
+		for (const ldns_dnssec_rrsets *s = n->rrsets; s; s = s->next) {
+			if (delegation && s->type != LDNS_RR_TYPE_DS)
+				continue;
+			if (!s->rrs) {
+				char *t = ldns_rr_type2str(s->type);
+				problem(&v, n->name, s->type, "orphan-rrsig",
+					"RRSIGs cover %s, but this name has no %s records", t ? t : "?", t ? t : "?");
+				free(t);
+				continue;
+			}
+			check_rrset(&v, n->name, s->type, s->rrs, s->signatures, NULL);
+		}
 		if (n->nsec && ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC3)
 			st->nsec3 = true;
 		/* The chain: each name with data (or each name, for NSEC3) has its record. */
@@ -342,6 +422,11 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 		ldns_rr_list_free(chain);
 	}
 	run_jobs(&v);
+	if (v.oom) {
+		struct verify_problem p = { z->origin, 0, "out-of-memory", "out of memory: the check is incomplete" };
+		st->problems++;
+		v.report(v.arg, &p);
+	}
 	for (size_t i = 0; i < v.njobs; i++) {
 		struct vjob *j = &v.jobs[i];
 		st->rrsets += j->rrset;
