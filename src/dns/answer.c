@@ -167,6 +167,56 @@ static bool add_referral(ldns_pkt *pkt, const struct zoneset *zs, const struct z
 	return add_additional_for(pkt, zs, z, ns, true, false);
 }
 
+/* ---- authenticated denial, NSEC (RFC 4035 3.1.3) ----
+ * Proofs are added for zones signed with NSEC when the query set DO.  NSEC3
+ * zones are served without NSEC3 proofs for now. */
+
+static bool zone_has_nsec(const struct zone *z)
+{
+	const ldns_dnssec_name *apex = zone_find(z, z->origin);
+	return apex && apex->nsec && ldns_rr_get_type(apex->nsec) == LDNS_RR_TYPE_NSEC;
+}
+
+/* The name whose NSEC covers name: the closest one at or before it in
+ * canonical order that has an NSEC (empty non-terminals and glue have none),
+ * wrapping round to the last. */
+static const ldns_dnssec_name *nsec_covering(const struct zone *z, const ldns_rdf *name)
+{
+	ldns_rbnode_t *node = NULL;
+	ldns_rbtree_find_less_equal(z->dz->names, name, &node);
+	for (int pass = 0; pass < 2; pass++) {
+		for (; node && node != LDNS_RBTREE_NULL; node = ldns_rbtree_previous(node)) {
+			const ldns_dnssec_name *n = node->data;
+			if (n->nsec && ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC)
+				return n;
+		}
+		node = ldns_rbtree_last(z->dz->names);
+	}
+	return NULL;
+}
+
+/* The NSEC of n and its RRSIGs into authority, once. */
+static bool push_nsec(ldns_pkt *pkt, const ldns_dnssec_name *n)
+{
+	if (!n || !n->nsec)
+		return true;
+	if (pkt_has_rr(pkt, LDNS_SECTION_AUTHORITY, n->nsec))
+		return true;
+	ldns_rr *c = ldns_rr_clone(n->nsec);
+	if (!c || !ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, c)) {
+		ldns_rr_free(c);
+		return false;
+	}
+	for (const ldns_dnssec_rrs *r = n->nsec_signatures; r; r = r->next) {
+		ldns_rr *sig = ldns_rr_clone(r->rr);
+		if (!sig || !ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, sig)) {
+			ldns_rr_free(sig);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool add_negative(ldns_pkt *pkt, const struct zone *z, bool dnssec_ok)
 {
 	ldns_rr *soa = zone_negative_soa(z);
@@ -230,24 +280,43 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 				const ldns_rdf *name, ldns_rr_type qtype, bool dnssec_ok,
 				bool first, const ldns_rdf **next)
 {
+	bool proofs = dnssec_ok && zone_has_nsec(z);
 	const ldns_dnssec_name *cut = find_cut(z, name, qtype == LDNS_RR_TYPE_DS);
 	if (cut) {
 		if (first)
 			ldns_pkt_set_aa(pkt, false);
-		return add_referral(pkt, zs, z, cut, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+		if (!add_referral(pkt, zs, z, cut, dnssec_ok))
+			return STEP_FAIL;
+		/* An unsigned delegation: the NSEC at the cut proves there is no DS. */
+		if (proofs && !zone_rrset(cut, LDNS_RR_TYPE_DS) && !push_nsec(pkt, cut))
+			return STEP_FAIL;
+		return STEP_DONE;
 	}
 	const ldns_dnssec_name *node = zone_find(z, name);
 	const ldns_rdf *owner = NULL; /* set when synthesising from a wildcard */
 	if (!node) {
 		ldns_rdf *ce = closest_encloser(z, name);
 		node = ce ? find_wildcard(z, ce) : NULL;
-		ldns_rdf_deep_free(ce);
 		if (!node) {
 			/* RFC 6604: after a CNAME the rcode describes the last name. */
 			ldns_pkt_set_rcode(pkt, LDNS_RCODE_NXDOMAIN);
-			return add_negative(pkt, z, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+			bool ok = add_negative(pkt, z, dnssec_ok);
+			/* RFC 4035 3.1.3.2: no such name, and no wildcard that could
+			 * have made one, at the closest encloser. */
+			if (ok && proofs) {
+				ldns_rdf *star = ldns_dname_new_frm_str("*");
+				ok = push_nsec(pkt, nsec_covering(z, name)) && star && ce &&
+				     ldns_dname_cat(star, ce) == LDNS_STATUS_OK && push_nsec(pkt, nsec_covering(z, star));
+				ldns_rdf_deep_free(star);
+			}
+			ldns_rdf_deep_free(ce);
+			return ok ? STEP_DONE : STEP_FAIL;
 		}
+		ldns_rdf_deep_free(ce);
 		owner = name;
+		/* RFC 4035 3.1.3.3: a wildcard answer proves the name itself is absent. */
+		if (proofs && !push_nsec(pkt, nsec_covering(z, name)))
+			return STEP_FAIL;
 	}
 	if (qtype == LDNS_RR_TYPE_ANY && node->rrsets) {
 		for (const ldns_dnssec_rrsets *s = node->rrsets; s; s = s->next)
@@ -272,7 +341,24 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 		*next = ldns_rr_rdf(cname->rrs->rr, 0);
 		return STEP_CHASE;
 	}
-	return add_negative(pkt, z, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+	if (!add_negative(pkt, z, dnssec_ok))
+		return STEP_FAIL;
+	/* RFC 4035 3.1.3.1/3.1.3.4: NODATA is proved by the name's own NSEC
+	 * (an empty non-terminal has none: the NSEC that covers it). */
+	if (proofs && !push_nsec(pkt, node->nsec ? node : nsec_covering(z, name)))
+		return STEP_FAIL;
+	if (proofs && !node->nsec && ldns_dname_compare(name, z->origin) != 0) {
+		/* Validators such as ldns also want to see that no wildcard one
+		 * level up could have answered instead. */
+		ldns_rdf *parent = ldns_dname_left_chop(name), *star = ldns_dname_new_frm_str("*");
+		bool ok = parent && star && ldns_dname_cat(star, parent) == LDNS_STATUS_OK &&
+			  push_nsec(pkt, nsec_covering(z, star));
+		ldns_rdf_deep_free(parent);
+		ldns_rdf_deep_free(star);
+		if (!ok)
+			return STEP_FAIL;
+	}
+	return STEP_DONE;
 }
 
 ldns_pkt *answer_build(const struct zoneset *zs, const ldns_rdf *qname, ldns_rr_type qtype,
