@@ -217,6 +217,85 @@ static bool push_nsec(ldns_pkt *pkt, const ldns_dnssec_name *n)
 	return true;
 }
 
+/* ---- authenticated denial, NSEC3 (RFC 5155 7.2) ---- */
+
+struct nsec3p {
+	uint8_t alg, salt_len;
+	uint16_t iterations;
+	uint8_t salt[255];
+};
+
+static bool zone_nsec3(const struct zone *z, struct nsec3p *p)
+{
+	const ldns_dnssec_name *apex = zone_find(z, z->origin);
+	if (!apex || !apex->nsec || ldns_rr_get_type(apex->nsec) != LDNS_RR_TYPE_NSEC3 || !z->dz->hashed_names)
+		return false;
+	p->alg = ldns_nsec3_algorithm(apex->nsec);
+	p->iterations = ldns_nsec3_iterations(apex->nsec);
+	p->salt_len = ldns_nsec3_salt_length(apex->nsec);
+	uint8_t *salt = ldns_nsec3_salt_data(apex->nsec);
+	if (p->salt_len && !salt)
+		return false;
+	if (p->salt_len)
+		memcpy(p->salt, salt, p->salt_len);
+	free(salt);
+	return true;
+}
+
+/* The name whose NSEC3 matches (exact) or covers name's hash. */
+static const ldns_dnssec_name *nsec3_find(const struct zone *z, const struct nsec3p *p, const ldns_rdf *name,
+					  bool exact)
+{
+	ldns_rdf *h = ldns_nsec3_hash_name(name, p->alg, p->iterations, p->salt_len, p->salt);
+	if (!h)
+		return NULL;
+	ldns_rbnode_t *node = NULL;
+	int found = ldns_rbtree_find_less_equal(z->dz->hashed_names, h, &node);
+	ldns_rdf_deep_free(h);
+	if (exact) {
+		const ldns_dnssec_name *n = found && node ? node->data : NULL;
+		return n && n->nsec ? n : NULL;
+	}
+	/* Covering: the closest hash before it that owns an NSEC3, wrapping. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (; node && node != LDNS_RBTREE_NULL; node = ldns_rbtree_previous(node)) {
+			const ldns_dnssec_name *n = node->data;
+			if (n->nsec && ldns_rr_get_type(n->nsec) == LDNS_RR_TYPE_NSEC3)
+				return n;
+		}
+		node = ldns_rbtree_last(z->dz->hashed_names);
+	}
+	return NULL;
+}
+
+static bool push_nsec3(ldns_pkt *pkt, const struct zone *z, const struct nsec3p *p, const ldns_rdf *name, bool exact)
+{
+	return push_nsec(pkt, nsec3_find(z, p, name, exact));
+}
+
+/* "*." + name, or NULL. */
+static ldns_rdf *wildcard_of(const ldns_rdf *name)
+{
+	ldns_rdf *star = ldns_dname_new_frm_str("*");
+	if (star && ldns_dname_cat(star, name) != LDNS_STATUS_OK) {
+		ldns_rdf_deep_free(star);
+		return NULL;
+	}
+	return star;
+}
+
+/* The closest encloser proof (RFC 5155 7.2.1): the NSEC3 matching ce and the
+ * one covering the next closer name (ce plus one label of name). */
+static bool push_ce_proof(ldns_pkt *pkt, const struct zone *z, const struct nsec3p *p, const ldns_rdf *name,
+			  const ldns_rdf *ce)
+{
+	size_t nl = ldns_dname_label_count(name), cl = ldns_dname_label_count(ce);
+	ldns_rdf *next = nl > cl ? ldns_dname_clone_from(name, nl - cl - 1) : NULL;
+	bool ok = push_nsec3(pkt, z, p, ce, true) && (!next || push_nsec3(pkt, z, p, next, false));
+	ldns_rdf_deep_free(next);
+	return ok;
+}
+
 static bool add_negative(ldns_pkt *pkt, const struct zone *z, bool dnssec_ok)
 {
 	ldns_rr *soa = zone_negative_soa(z);
@@ -281,14 +360,19 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 				bool first, const ldns_rdf **next)
 {
 	bool proofs = dnssec_ok && zone_has_nsec(z);
+	struct nsec3p n3;
+	bool proofs3 = dnssec_ok && !proofs && zone_nsec3(z, &n3);
 	const ldns_dnssec_name *cut = find_cut(z, name, qtype == LDNS_RR_TYPE_DS);
 	if (cut) {
 		if (first)
 			ldns_pkt_set_aa(pkt, false);
 		if (!add_referral(pkt, zs, z, cut, dnssec_ok))
 			return STEP_FAIL;
-		/* An unsigned delegation: the NSEC at the cut proves there is no DS. */
+		/* An unsigned delegation: the NSEC (or NSEC3) of the cut proves
+		 * there is no DS. */
 		if (proofs && !zone_rrset(cut, LDNS_RR_TYPE_DS) && !push_nsec(pkt, cut))
+			return STEP_FAIL;
+		if (proofs3 && !zone_rrset(cut, LDNS_RR_TYPE_DS) && !push_nsec3(pkt, z, &n3, cut->name, true))
 			return STEP_FAIL;
 		return STEP_DONE;
 	}
@@ -303,19 +387,35 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 			bool ok = add_negative(pkt, z, dnssec_ok);
 			/* RFC 4035 3.1.3.2: no such name, and no wildcard that could
 			 * have made one, at the closest encloser. */
-			if (ok && proofs) {
-				ldns_rdf *star = ldns_dname_new_frm_str("*");
-				ok = push_nsec(pkt, nsec_covering(z, name)) && star && ce &&
-				     ldns_dname_cat(star, ce) == LDNS_STATUS_OK && push_nsec(pkt, nsec_covering(z, star));
+			if (ok && (proofs || proofs3)) {
+				ldns_rdf *star = ce ? wildcard_of(ce) : NULL;
+				if (proofs)
+					ok = push_nsec(pkt, nsec_covering(z, name)) && star &&
+					     push_nsec(pkt, nsec_covering(z, star));
+				else /* RFC 5155 7.2.2 */
+					ok = star && push_ce_proof(pkt, z, &n3, name, ce) &&
+					     push_nsec3(pkt, z, &n3, star, false);
 				ldns_rdf_deep_free(star);
 			}
 			ldns_rdf_deep_free(ce);
 			return ok ? STEP_DONE : STEP_FAIL;
 		}
-		ldns_rdf_deep_free(ce);
 		owner = name;
-		/* RFC 4035 3.1.3.3: a wildcard answer proves the name itself is absent. */
-		if (proofs && !push_nsec(pkt, nsec_covering(z, name)))
+		/* RFC 4035 3.1.3.3: a wildcard answer proves the name itself is
+		 * absent; with NSEC3, the next closer name is covered (RFC 5155 7.2.6). */
+		bool ok = true;
+		if (proofs)
+			ok = push_nsec(pkt, nsec_covering(z, name));
+		else if (proofs3 && !zone_rrset(node, qtype) && !zone_rrset(node, LDNS_RR_TYPE_CNAME))
+			ok = push_ce_proof(pkt, z, &n3, name, ce) && push_nsec(pkt, node); /* 7.2.5 */
+		else if (proofs3) {
+			size_t nl = ldns_dname_label_count(name), cl = ldns_dname_label_count(ce);
+			ldns_rdf *closer = ldns_dname_clone_from(name, nl - cl - 1);
+			ok = closer && push_nsec3(pkt, z, &n3, closer, false);
+			ldns_rdf_deep_free(closer);
+		}
+		ldns_rdf_deep_free(ce);
+		if (!ok)
 			return STEP_FAIL;
 	}
 	if (qtype == LDNS_RR_TYPE_ANY && node->rrsets) {
@@ -342,6 +442,10 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 		return STEP_CHASE;
 	}
 	if (!add_negative(pkt, z, dnssec_ok))
+		return STEP_FAIL;
+	/* RFC 5155 7.2.3/7.2.4: the NSEC3 matching the name (empty non-terminals
+	 * have one too); the wildcard case was handled above. */
+	if (proofs3 && !owner && !push_nsec3(pkt, z, &n3, name, true))
 		return STEP_FAIL;
 	/* RFC 4035 3.1.3.1/3.1.3.4: NODATA is proved by the name's own NSEC
 	 * (an empty non-terminal has none: the NSEC that covers it). */

@@ -1,4 +1,4 @@
-# test_dnssec_serve.sh: a lab server answering from an NSEC-signed zone: with
+# test_dnssec_serve.sh: a lab server answering from a signed zone (NSEC, then NSEC3): with
 # DO it adds RRSIGs and the NSEC proofs of RFC 4035 3.1.3 (NXDOMAIN, NODATA,
 # empty non-terminal, wildcard, unsigned delegation), without DO none of it;
 # drill -S checks every proof from the zone's key, as a validator would.
@@ -54,3 +54,30 @@ expect_eq "drill -S: the missing DS is proved" ";; Chase successful" "$(chase sh
 
 stop_lab
 expect_eq "the lab stops cleanly (no leak)" 0 "$?"
+
+# The same zone signed with NSEC3 (RFC 9276 parameters): RFC 5155 7.2 proofs.
+cp -r zones "$TMP/z3"
+cp "$TMP"/z/Kexample.test.* "$TMP/z3/"
+(cd "$TMP/z3" && "$DL" sign example.test.zone --nsec3 -o signed >/dev/null 2>&1 && mv signed example.test.zone) ||
+	{ notok "could not sign example.test with NSEC3"; exit 0; }
+start_lab --topology "$TMP/z3/lab.yaml" || { notok "lab with an NSEC3 zone did not start"; exit 0; }
+h() { echo "$(ldns-nsec3-hash -t 0 "$1" | tr -d '.')" ; }
+a=$(auth nothing.example.test)
+expect_match "NSEC3 NXDOMAIN: the NSEC3 matching the closest encloser (example.test.)" "^$(h example.test)\.example\.test\. NSEC3$" "$a"
+expect_eq "NSEC3 NXDOMAIN: three NSEC3 records (encloser, next closer, wildcard), each signed" 3 \
+	"$(printf '%s\n' "$a" | grep -c ' RRSIG NSEC3$')"
+expect_eq "drill -S validates the NSEC3 NXDOMAIN proof" ";; Chase successful" "$(chase nothing.example.test)"
+expect_eq "drill -S validates an NSEC3 NXDOMAIN two labels down" ";; Chase successful" "$(chase deep.nothing.example.test)"
+expect_match "NSEC3 NODATA: the NSEC3 matching the name" "^$(h www.example.test)\.example\.test\. NSEC3$" "$(auth www.example.test MX)"
+expect_eq "drill -S validates NSEC3 NODATA" ";; Chase successful" "$(chase www.example.test MX)"
+expect_match "NSEC3 empty non-terminal: its own NSEC3" "^$(h ent.example.test)\.example\.test\. NSEC3$" "$(auth ent.example.test)"
+expect_eq "drill -S validates the NSEC3 empty non-terminal" ";; Chase successful" "$(chase ent.example.test)"
+expect_eq "drill -S validates an NSEC3 wildcard answer" ";; Chase successful" "$(chase a.b.wild.example.test)"
+expect_eq "drill -S validates NSEC3 wildcard NODATA" ";; Chase successful" "$(chase a.wild.example.test MX)"
+expect_eq "drill -S validates NSEC3: a name the wildcard does not cover" ";; Chase successful" "$(chase x.host.wild.example.test)"
+expect_eq "drill -S validates NSEC3: no DS for shop.example.test" ";; Chase successful" "$(chase shop.example.test DS)"
+expect_match "NSEC3 unsigned delegation: the NSEC3 matching the cut (RFC 5155 7.2.7)" \
+	"^$(h shop.example.test)\.example\.test\. NSEC3$" "$(auth www.shop.example.test)"
+expect_nomatch "NSEC3: nothing of it without DO" "NSEC3" "$(d $EX nothing.example.test +norec)"
+stop_lab
+expect_eq "the NSEC3 lab stops cleanly (no leak)" 0 "$?"
