@@ -90,22 +90,6 @@ static int cache_info(ldns_pkt *p, bool *cached, unsigned *queries)
 	return 0;
 }
 
-static void rr_lines(const ldns_rr_list *l, struct json *j, bool color)
-{
-	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
-		char *r = ldns_rr2str(ldns_rr_list_rr(l, i));
-		if (!r)
-			continue;
-		r[strcspn(r, "\n")] = '\0';
-		if (j)
-			json_str(j, r);
-		else
-			printf("%s\n", r);
-		free(r);
-	}
-	(void)color;
-}
-
 static int report(const char *name, const char *type, const char *addr, int port, struct resolve_run *run,
 		  bool json)
 {
@@ -153,11 +137,11 @@ static int report(const char *name, const char *type, const char *addr, int port
 		json_str(&j, rcode);
 		json_key(&j, "answer");
 		json_arr_begin(&j);
-		rr_lines(ldns_pkt_answer(p), &j, false);
+		pktprint_rr_lines(stdout, &j, ldns_pkt_answer(p), "");
 		json_arr_end(&j);
 		json_key(&j, "authority");
 		json_arr_begin(&j);
-		rr_lines(ldns_pkt_authority(p), &j, false);
+		pktprint_rr_lines(stdout, &j, ldns_pkt_authority(p), "");
 		json_arr_end(&j);
 		json_key(&j, "source");
 		json_str(&j, source);
@@ -185,8 +169,8 @@ static int report(const char *name, const char *type, const char *addr, int port
 	} else {
 		if (ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR || !ldns_rr_list_rr_count(ldns_pkt_answer(p)))
 			printf("%s%s%s: %s %s\n", term_sgr(color, TERM_RED), rcode, term_reset(color), name, type);
-		rr_lines(ldns_pkt_answer(p), NULL, color);
-		rr_lines(ldns_pkt_authority(p), NULL, color);
+		pktprint_rr_lines(stdout, NULL, ldns_pkt_answer(p), "");
+		pktprint_rr_lines(stdout, NULL, ldns_pkt_authority(p), "");
 		if (ede_code || ede[0]) {
 			const char *en = pktprint_ede_name(ede_code);
 			printf("EDE %u (%s): %s\n", ede_code, en ? en : "?", ede);

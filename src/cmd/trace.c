@@ -195,21 +195,6 @@ static void trace_on_done(void *arg, struct iter *it)
 	labclient_stop(&t->lc);
 }
 
-static void print_list(const ldns_rr_list *l, struct json *j)
-{
-	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
-		char *r = ldns_rr2str(ldns_rr_list_rr(l, i));
-		if (!r)
-			continue;
-		r[strcspn(r, "\n")] = '\0';
-		if (j)
-			json_str(j, r);
-		else
-			printf("  %s\n", r);
-		free(r);
-	}
-}
-
 static int print_result(struct trace_run *t)
 {
 	char *rc = ldns_pkt_rcode2str(t->res.rcode);
@@ -222,11 +207,11 @@ static int print_result(struct trace_run *t)
 		json_str(&t->j, rc);
 		json_key(&t->j, "answer");
 		json_arr_begin(&t->j);
-		print_list(t->res.answer, &t->j);
+		pktprint_rr_lines(stdout, &t->j, t->res.answer, "");
 		json_arr_end(&t->j);
 		json_key(&t->j, "authority");
 		json_arr_begin(&t->j);
-		print_list(t->res.authority, &t->j);
+		pktprint_rr_lines(stdout, &t->j, t->res.authority, "");
 		json_arr_end(&t->j);
 		if (t->res.ede_text) {
 			json_key(&t->j, "ede");
@@ -249,8 +234,8 @@ static int print_result(struct trace_run *t)
 	} else {
 		printf("\n%s%s%s after %u quer%s in %.1f ms\n", term_sgr(t->color, status ? TERM_RED : TERM_GREEN), rc,
 		       term_reset(t->color), t->res.queries, t->res.queries == 1 ? "y" : "ies", t->ms);
-		print_list(t->res.answer, NULL);
-		print_list(t->res.authority, NULL);
+		pktprint_rr_lines(stdout, NULL, t->res.answer, "  ");
+		pktprint_rr_lines(stdout, NULL, t->res.authority, "  ");
 		if (t->res.ede_text)
 			printf("  EDE %u: %s\n", t->res.ede, t->res.ede_text);
 	}

@@ -17,6 +17,7 @@
  * allocated for options and nothing needs freeing. */
 #include "ui/pktprint.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/json.h"
@@ -684,4 +685,19 @@ void pktprint_json(FILE *out, const ldns_pkt *pkt, const struct pktprint_meta *m
 	json_obj_end(&j);
 	(void)json_end(&j);
 	ldns_buffer_free(c.b);
+}
+
+void pktprint_rr_lines(FILE *out, struct json *j, const ldns_rr_list *l, const char *indent)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		char *r = ldns_rr2str(ldns_rr_list_rr(l, i));
+		if (!r)
+			continue;
+		r[strcspn(r, "\n")] = '\0';
+		if (j)
+			json_str(j, r);
+		else
+			fprintf(out, "%s%s\n", indent, r);
+		free(r);
+	}
 }

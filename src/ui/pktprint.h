@@ -41,4 +41,10 @@ void pktprint_json(FILE *out, const ldns_pkt *pkt, const struct pktprint_meta *m
  * IANA registry, 0-29), or NULL when it is unassigned.  Static storage. */
 const char *pktprint_ede_name(uint16_t code);
 
+struct json;
+
+/* Each record of l on one line, as ldns presents it: into the JSON array
+ * being written to j, or, when j is NULL, to out after indent. */
+void pktprint_rr_lines(FILE *out, struct json *j, const ldns_rr_list *l, const char *indent);
+
 #endif
