@@ -341,6 +341,15 @@ static bool bitmap_matches(const ldns_dnssec_name *n, const ldns_rr *nsec, bool 
 	return true;
 }
 
+/* Does anchor a (a DS, or the DNSKEY itself) name key? */
+static bool anchor_names_key(const ldns_rr *a, const ldns_rr *key)
+{
+	if (ldns_rr_get_type(a) == LDNS_RR_TYPE_DS)
+		return ldns_rr_compare_ds(a, key);
+	return ldns_rr_get_type(a) == LDNS_RR_TYPE_DNSKEY &&
+	       ldns_rdf_compare(ldns_rr_rdf(a, 3), ldns_rr_rdf(key, 3)) == 0;
+}
+
 /* Does a key that the anchors name sign the DNSKEY RRset, validly at v->at? */
 static bool anchor_signs_keys(const struct vctx *v, const ldns_dnssec_rrsets *keyset, const ldns_rr_list *anchors)
 {
@@ -352,9 +361,7 @@ static bool anchor_signs_keys(const struct vctx *v, const ldns_dnssec_rrsets *ke
 		bool named = false;
 		for (size_t i = 0; i < ldns_rr_list_rr_count(anchors); i++) {
 			const ldns_rr *a = ldns_rr_list_rr(anchors, i);
-			named = named || (ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && ldns_rr_compare_ds(a, k->rr)) ||
-				(ldns_rr_get_type(a) == LDNS_RR_TYPE_DNSKEY &&
-				 ldns_rdf_compare(ldns_rr_rdf(a, 3), ldns_rr_rdf(k->rr, 3)) == 0);
+			named = named || anchor_names_key(a, k->rr);
 		}
 		if (!named)
 			continue;
@@ -407,9 +414,7 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 		sep = sep || (flags & LDNS_KEY_SEP_KEY);
 		for (size_t i = 0; anchors && i < ldns_rr_list_rr_count(anchors); i++) {
 			const ldns_rr *a = ldns_rr_list_rr(anchors, i);
-			if ((ldns_rr_get_type(a) == LDNS_RR_TYPE_DS && ldns_rr_compare_ds(a, k->rr)) ||
-			    (ldns_rr_get_type(a) == LDNS_RR_TYPE_DNSKEY &&
-			     ldns_rdf_compare(ldns_rr_rdf(a, 3), ldns_rr_rdf(k->rr, 3)) == 0)) {
+			if (anchor_names_key(a, k->rr)) {
 				anchored = true;
 				if (!(flags & LDNS_KEY_SEP_KEY))
 					problem(&v, z->origin, LDNS_RR_TYPE_DNSKEY, "ksk-without-sep",
