@@ -365,36 +365,32 @@ static void verify_print(void *arg, const struct verify_problem *p)
 	free(type);
 }
 
+struct anchor_ctx {
+	const char *path;
+	ldns_rr_list *list;
+};
+
+static int take_anchor(void *arg, ldns_rr *rr, int line, struct dl_error *err)
+{
+	struct anchor_ctx *a = arg;
+	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS && ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) {
+		ldns_rr_free(rr);
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: an anchor is a DS or DNSKEY record", a->path, line);
+	}
+	if (!ldns_rr_list_push_rr(a->list, rr)) {
+		ldns_rr_free(rr);
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static int read_anchors(const char *path, ldns_rr_list **out, struct dl_error *err)
 {
-	*out = ldns_rr_list_new();
-	FILE *fp = fopen(path, "r");
-	if (!fp || !*out) {
-		if (fp)
-			fclose(fp);
-		return dl_error_set(err, DL_ERR_INPUT, "cannot open the anchor file %s", path);
-	}
-	uint32_t ttl = 3600;
-	ldns_rdf *origin = NULL, *prev = NULL;
-	int line = 0, rc = 0;
-	while (!rc && !feof(fp) && !ferror(fp)) {
-		ldns_rr *rr = NULL;
-		ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
-		if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL || s == LDNS_STATUS_SYNTAX_ORIGIN)
-			continue;
-		if (s != LDNS_STATUS_OK)
-			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: %s", path, line, ldns_get_errorstr_by_id(s));
-		else if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS && ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) {
-			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: an anchor is a DS or DNSKEY record", path, line);
-			ldns_rr_free(rr);
-		} else {
-			ldns_rr_list_push_rr(*out, rr);
-		}
-	}
-	fclose(fp);
-	ldns_rdf_deep_free(origin);
-	ldns_rdf_deep_free(prev);
-	if (!rc && !ldns_rr_list_rr_count(*out))
+	struct anchor_ctx a = { path, *out = ldns_rr_list_new() };
+	if (!a.list)
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	int rc = keys_read_records(path, "the anchor file ", take_anchor, &a, err);
+	if (!rc && !ldns_rr_list_rr_count(a.list))
 		rc = dl_error_set(err, DL_ERR_INPUT, "%s: no DS or DNSKEY record in it", path);
 	return rc;
 }

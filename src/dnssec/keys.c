@@ -103,35 +103,54 @@ out:
 	return rc;
 }
 
-int keys_read_dnskey(const char *path, bool want_sep, ldns_rr **out, struct dl_error *err)
+int keys_read_records(const char *path, const char *what, keys_record_fn take, void *arg, struct dl_error *err)
 {
-	*out = NULL;
 	FILE *fp = fopen(path, "r");
 	if (!fp)
-		return dl_error_set(err, DL_ERR_INPUT, "cannot open %s: %s", path, strerror(errno));
+		return dl_error_set(err, DL_ERR_INPUT, "cannot open %s%s: %s", what, path, strerror(errno));
 	uint32_t ttl = 3600;
 	ldns_rdf *origin = NULL, *prev = NULL;
 	int line = 0, rc = 0;
-	while (!feof(fp) && !ferror(fp) && !*out) {
+	while (rc == 0 && !feof(fp) && !ferror(fp)) {
 		ldns_rr *rr = NULL;
 		ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
 		if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL || s == LDNS_STATUS_SYNTAX_ORIGIN)
 			continue;
-		if (s != LDNS_STATUS_OK) {
+		if (s != LDNS_STATUS_OK)
 			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: %s", path, line, ldns_get_errorstr_by_id(s));
-			break;
-		}
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY &&
-		    (!want_sep || (ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) & LDNS_KEY_SEP_KEY)))
-			*out = rr;
 		else
-			ldns_rr_free(rr);
+			rc = take(arg, rr, line, err);
 	}
 	fclose(fp);
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
-	if (!rc && !*out)
+	return rc > 0 ? 0 : rc;
+}
+
+struct dnskey_want {
+	bool sep;
+	ldns_rr *found;
+};
+
+static int take_dnskey(void *arg, ldns_rr *rr, int line, struct dl_error *err)
+{
+	struct dnskey_want *w = arg;
+	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY &&
+	    (!w->sep || (ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) & LDNS_KEY_SEP_KEY))) {
+		w->found = rr;
+		return 1; /* the first one is enough */
+	}
+	ldns_rr_free(rr);
+	return 0;
+}
+
+int keys_read_dnskey(const char *path, bool want_sep, ldns_rr **out, struct dl_error *err)
+{
+	struct dnskey_want w = { want_sep, NULL };
+	int rc = keys_read_records(path, "", take_dnskey, &w, err);
+	if (!rc && !w.found)
 		rc = dl_error_set(err, DL_ERR_INPUT, "%s: no %sDNSKEY record in it", path, want_sep ? "KSK (flags 257) " : "");
+	*out = w.found;
 	return rc;
 }
 

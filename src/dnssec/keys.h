@@ -21,6 +21,15 @@ int keys_algorithm(const char *name, ldns_signing_algorithm *out);
 int keys_generate(const char *zone, ldns_signing_algorithm alg, bool ksk, const char *dir, bool force,
 		  uint32_t ttl, char *base, size_t base_len, ldns_rr **dnskey, struct dl_error *err);
 
+/* Called for each record of a file, in order; takes ownership of rr.
+ * Returns 0 to go on, 1 to stop, or a negative error (err filled). */
+typedef int (*keys_record_fn)(void *arg, ldns_rr *rr, int line, struct dl_error *err);
+
+/* Read the records of a file in zone-file syntax ($TTL, $ORIGIN, comments)
+ * and hand each to take.  what prefixes the file in the can't-open message
+ * ("the anchor file "); syntax errors are "path:line: reason". */
+int keys_read_records(const char *path, const char *what, keys_record_fn take, void *arg, struct dl_error *err);
+
 /* Read the first DNSKEY record of a .key file (or any zone file whose SEP
  * DNSKEY is wanted: with want_sep the first DNSKEY with flags 257).
  * Caller frees *out. */
