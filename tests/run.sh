@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 B=build
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# The lab keeps its signing keys under DNSLAB_HOME: one fresh set for the
+# whole run, never the student's own.
+export DNSLAB_HOME="$out/home"
 passed=0
 failed=0
 failures=""

@@ -73,7 +73,10 @@ static void response_records(const ldns_pkt *p, void (*line)(void *arg, const ch
 	for (size_t s = 0; s < 3; s++) {
 		if (s == 1 && ldns_rr_list_rr_count(secs[0]))
 			break;
-		for (size_t i = 0; i < ldns_rr_list_rr_count(secs[s]) && shown < 8; i++, shown++) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(secs[s]) && shown < 8; i++) {
+			if (validator_is_dnssec_rr(ldns_rr_list_rr(secs[s], i)))
+				continue;
+			shown++;
 			char *r = ldns_rr2str(ldns_rr_list_rr(secs[s], i));
 			if (!r)
 				continue;
@@ -180,12 +183,26 @@ static void trace_on_event(void *arg, const struct iter_event *ev)
 	free(ty);
 }
 
+/* The trace tells how delegation works; signatures and proofs are the
+ * business of `dnslab validate`, so they are left out here. */
+static ldns_rr_list *without_dnssec(const ldns_rr_list *l)
+{
+	ldns_rr_list *r = ldns_rr_list_new();
+	for (size_t i = 0; r && i < ldns_rr_list_rr_count(l); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		ldns_rr *c = validator_is_dnssec_rr(rr) ? NULL : ldns_rr_clone(rr);
+		if (c && !ldns_rr_list_push_rr(r, c))
+			ldns_rr_free(c);
+	}
+	return r;
+}
+
 static void trace_on_done(void *arg, struct iter *it)
 {
 	struct trace_run *t = arg;
 	iter_result(it, &t->res);
-	t->answer = ldns_rr_list_clone(t->res.answer);
-	t->authority = ldns_rr_list_clone(t->res.authority);
+	t->answer = without_dnssec(t->res.answer);
+	t->authority = without_dnssec(t->res.authority);
 	snprintf(t->ede_text, sizeof t->ede_text, "%s", t->res.ede_text ? t->res.ede_text : "");
 	t->res.answer = t->answer;
 	t->res.authority = t->authority;

@@ -311,3 +311,40 @@ int zone_load(const char *file, const char *origin, struct zone **out, struct dl
 	*out = z;
 	return 0;
 }
+
+int zone_adopt(ldns_dnssec_zone *dz, const char *origin, const char *file, struct zone **out,
+	       struct dl_error *err)
+{
+	*out = NULL;
+	struct zone *z = calloc(1, sizeof *z);
+	if (!z || !(z->file = strdup(file)) || !(z->origin_str = strdup(origin))) {
+		free(z ? z->file : NULL);
+		free(z);
+		ldns_dnssec_zone_deep_free(dz);
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	z->dz = dz;
+	if (ldns_str2rdf_dname(&z->origin, origin) != LDNS_STATUS_OK) {
+		zone_free(z);
+		return dl_error_set(err, DL_ERR_INPUT, "'%s' is not a valid zone name", origin);
+	}
+	const ldns_dnssec_name *apex = zone_find(z, z->origin);
+	const ldns_dnssec_rrsets *soa = zone_rrset(apex, LDNS_RR_TYPE_SOA);
+	z->soa = soa && soa->rrs ? soa->rrs->rr : NULL;
+	for (ldns_rbnode_t *n = ldns_rbtree_first(dz->names); n != LDNS_RBTREE_NULL; n = ldns_rbtree_next(n)) {
+		const ldns_dnssec_name *name = n->data;
+		for (const ldns_dnssec_rrsets *set = name->rrsets; set; set = set->next)
+			for (const ldns_dnssec_rrs *r = set->rrs; r; r = r->next)
+				z->nrecords++;
+	}
+	int rc = check_apex(z, 1, err);
+	/* An NSEC3 signer has added them already; an NSEC chain never lists them. */
+	if (!rc && ldns_dnssec_zone_add_empty_nonterminals(z->dz) != LDNS_STATUS_OK)
+		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	if (rc) {
+		zone_free(z);
+		return rc;
+	}
+	*out = z;
+	return 0;
+}

@@ -24,6 +24,13 @@ struct zone {
 int zone_load(const char *file, const char *origin, struct zone **out, struct dl_error *err);
 void zone_free(struct zone *z);
 
+/* A zone made from records already in an ldns zone (a zone the lab signed):
+ * dz is taken over, checked for its SOA and apex NS, and completed with its
+ * empty non-terminals.  file names the template it came from.  On error dz
+ * is freed too. */
+int zone_adopt(ldns_dnssec_zone *dz, const char *origin, const char *file, struct zone **out,
+	       struct dl_error *err);
+
 /* The node for name, or NULL (borrowed). Empty non-terminals exist as nodes
  * without RRsets. */
 const ldns_dnssec_name *zone_find(const struct zone *z, const ldns_rdf *name);

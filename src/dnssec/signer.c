@@ -71,6 +71,70 @@ static char *default_origin(const char *file)
 	return o;
 }
 
+int signer_sign_zone(const struct zone *z, const ldns_rr_list *extra, ldns_key_list *keys,
+		     const ldns_rr_list *dnskeys, const struct sign_params *p, ldns_dnssec_zone **out,
+		     size_t *nsigs, struct dl_error *err)
+{
+	*out = NULL;
+	*nsigs = 0;
+	size_t count = 0;
+	ldns_dnssec_zone *dz = ldns_dnssec_zone_new();
+	ldns_rr_list *new_rrs = ldns_rr_list_new();
+	int rc = 0;
+	if (!dz || !new_rrs || copy_records(z, dz, &count) != 0) {
+		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(extra) && !rc; i++) {
+		ldns_rr *c = ldns_rr_clone(ldns_rr_list_rr(extra, i));
+		if (!c || ldns_dnssec_zone_add_rr(dz, c) != LDNS_STATUS_OK) {
+			ldns_rr_free(c);
+			rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+		}
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(dnskeys) && !rc; i++) {
+		ldns_rr *k = ldns_rr_list_rr(dnskeys, i);
+		if (has_dnskey(dz, k))
+			continue;
+		ldns_rr *c = ldns_rr_clone(k);
+		/* The DNSKEY RRset takes the SOA's TTL unless the zone set one. */
+		if (c)
+			ldns_rr_set_ttl(c, ldns_rr_ttl(z->soa));
+		if (!c || ldns_dnssec_zone_add_rr(dz, c) != LDNS_STATUS_OK) {
+			ldns_rr_free(c);
+			rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+		}
+	}
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < ldns_key_list_key_count(keys); i++) {
+		ldns_key *k = ldns_key_list_key(keys, i);
+		ldns_key_set_inception(k, p->inception);
+		ldns_key_set_expiration(k, p->expiration);
+	}
+	ldns_status s;
+	if (p->nsec3)
+		s = ldns_dnssec_zone_sign_nsec3(dz, new_rrs, keys, ldns_dnssec_default_replace_signatures, NULL, 1, 0,
+						p->iterations, p->salt_len, (uint8_t *)p->salt);
+	else
+		s = ldns_dnssec_zone_sign(dz, new_rrs, keys, ldns_dnssec_default_replace_signatures, NULL);
+	if (s != LDNS_STATUS_OK) {
+		rc = dl_error_set(err, DL_ERR_INPUT, "signing %s failed: %s", z->origin_str, ldns_get_errorstr_by_id(s));
+		goto out;
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(new_rrs); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(new_rrs, i)) == LDNS_RR_TYPE_RRSIG)
+			(*nsigs)++;
+out:
+	ldns_rr_list_free(new_rrs);
+	if (rc && dz) {
+		ldns_dnssec_zone_deep_free(dz);
+		dz = NULL;
+	}
+	*out = dz;
+	return rc;
+}
+
 int signer_sign(const struct signer_opts *o, struct signer_stats *st, struct dl_error *err)
 {
 	memset(st, 0, sizeof *st);
@@ -93,73 +157,51 @@ int signer_sign(const struct signer_opts *o, struct signer_stats *st, struct dl_
 	struct zone *z = NULL;
 	ldns_dnssec_zone *dz = NULL;
 	ldns_key_list *keys = NULL;
-	ldns_rr_list *dnskeys = NULL, *new_rrs = NULL;
+	ldns_rr_list *dnskeys = NULL;
+	uint8_t salt[255];
+	struct sign_params sp = { .inception = o->inception, .expiration = o->expiration, .nsec3 = o->nsec3,
+				  .iterations = o->iterations, .salt = salt };
 	int rc = origin ? zone_load(o->zonefile, origin, &z, err) : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	if (rc == DL_ERR_ENV) /* the file the user named: an input error */
 		rc = err->code = DL_ERR_INPUT;
 	if (rc)
 		goto out;
-	if ((rc = keys_load_dir(keydir, z->origin, &keys, &dnskeys, err)))
-		goto out;
-	dz = ldns_dnssec_zone_new();
-	new_rrs = ldns_rr_list_new();
-	if (!dz || !new_rrs || copy_records(z, dz, &st->records_in) != 0) {
-		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < ldns_rr_list_rr_count(dnskeys); i++) {
-		ldns_rr *k = ldns_rr_list_rr(dnskeys, i);
-		if (has_dnskey(dz, k))
-			continue;
-		ldns_rr *c = ldns_rr_clone(k);
-		/* The DNSKEY RRset takes the SOA's TTL unless the zone set one. */
-		if (c)
-			ldns_rr_set_ttl(c, ldns_rr_ttl(z->soa));
-		if (!c || ldns_dnssec_zone_add_rr(dz, c) != LDNS_STATUS_OK) {
-			ldns_rr_free(c);
-			rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	if (o->nsec3 && o->salt && strcmp(o->salt, "-")) {
+		size_t hl = strlen(o->salt);
+		if (hl % 2 || hl / 2 > sizeof salt) {
+			rc = dl_error_set(err, DL_ERR_USAGE, "--salt '%s': give hex digits (an even number), or - for none",
+					  o->salt);
 			goto out;
 		}
-	}
-	st->keys = ldns_key_list_key_count(keys);
-	for (size_t i = 0; i < st->keys; i++) {
-		ldns_key *k = ldns_key_list_key(keys, i);
-		ldns_key_set_inception(k, o->inception);
-		ldns_key_set_expiration(k, o->expiration);
-	}
-	ldns_status s;
-	if (o->nsec3) {
-		uint8_t salt[255];
-		size_t salt_len = 0;
-		if (o->salt && strcmp(o->salt, "-")) {
-			size_t hl = strlen(o->salt);
-			if (hl % 2 || hl / 2 > sizeof salt) {
-				rc = dl_error_set(err, DL_ERR_USAGE, "--salt '%s': give hex digits (an even number), or - for none",
-						  o->salt);
+		for (size_t i = 0; i < hl / 2; i++) {
+			unsigned v;
+			if (sscanf(o->salt + 2 * i, "%2x", &v) != 1) {
+				rc = dl_error_set(err, DL_ERR_USAGE, "--salt '%s' is not hex", o->salt);
 				goto out;
 			}
-			for (size_t i = 0; i < hl / 2; i++) {
-				unsigned v;
-				if (sscanf(o->salt + 2 * i, "%2x", &v) != 1) {
-					rc = dl_error_set(err, DL_ERR_USAGE, "--salt '%s' is not hex", o->salt);
-					goto out;
-				}
-				salt[salt_len++] = (uint8_t)v;
-			}
+			salt[sp.salt_len++] = (uint8_t)v;
 		}
-		s = ldns_dnssec_zone_sign_nsec3(dz, new_rrs, keys, ldns_dnssec_default_replace_signatures, NULL, 1, 0,
-						o->iterations, (uint8_t)salt_len, salt);
-	} else {
-		s = ldns_dnssec_zone_sign(dz, new_rrs, keys, ldns_dnssec_default_replace_signatures, NULL);
 	}
-	if (s != LDNS_STATUS_OK) {
-		rc = dl_error_set(err, DL_ERR_INPUT, "signing %s failed: %s", o->zonefile, ldns_get_errorstr_by_id(s));
+	if ((rc = keys_load_dir(keydir, z->origin, &keys, &dnskeys, err)))
 		goto out;
+	st->keys = ldns_key_list_key_count(keys);
+	if ((rc = signer_sign_zone(z, NULL, keys, dnskeys, &sp, &dz, &st->signatures, err)))
+		goto out;
+	st->records_in = z->nrecords;
+	st->records_out = 0;
+	for (ldns_rbnode_t *n = ldns_rbtree_first(dz->names); n != LDNS_RBTREE_NULL; n = ldns_rbtree_next(n)) {
+		const ldns_dnssec_name *name = n->data;
+		for (const ldns_dnssec_rrsets *set = name->rrsets; set; set = set->next) {
+			for (const ldns_dnssec_rrs *r = set->rrs; r; r = r->next)
+				st->records_out++;
+			for (const ldns_dnssec_rrs *r = set->signatures; r; r = r->next)
+				st->records_out++;
+		}
+		if (name->nsec)
+			st->records_out++;
+		for (const ldns_dnssec_rrs *r = name->nsec_signatures; r; r = r->next)
+			st->records_out++;
 	}
-	for (size_t i = 0; i < ldns_rr_list_rr_count(new_rrs); i++)
-		if (ldns_rr_get_type(ldns_rr_list_rr(new_rrs, i)) == LDNS_RR_TYPE_RRSIG)
-			st->signatures++;
-	st->records_out = st->records_in + ldns_rr_list_rr_count(new_rrs);
 	snprintf(st->out, sizeof st->out, "%s%s", o->out ? o->out : o->zonefile, o->out ? "" : ".signed");
 	struct atomic_file a;
 	if ((rc = atomic_open(&a, st->out, 0644, o->force, err)))
@@ -167,7 +209,6 @@ int signer_sign(const struct signer_opts *o, struct signer_stats *st, struct dl_
 	ldns_dnssec_zone_print_fmt(a.fp, ldns_output_format_nocomments, dz);
 	rc = atomic_commit(&a, err);
 out:
-	ldns_rr_list_free(new_rrs);
 	if (dz)
 		ldns_dnssec_zone_deep_free(dz);
 	if (keys) /* ldns_key_list_free does not take NULL */

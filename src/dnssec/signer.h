@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ldns/ldns.h>
+
 #include "util/err.h"
 
 struct signer_opts {
@@ -29,5 +31,24 @@ struct signer_stats {
 };
 
 int signer_sign(const struct signer_opts *o, struct signer_stats *st, struct dl_error *err);
+
+struct zone;
+
+/* How signer_sign_zone signs: the validity window and the denial. */
+struct sign_params {
+	uint32_t inception, expiration; /* epoch seconds */
+	bool nsec3;
+	uint16_t iterations;
+	uint8_t salt_len;
+	const uint8_t *salt;
+};
+
+/* Sign the records of z (its own RRSIGs, NSEC and NSEC3 are dropped), plus
+ * extra (borrowed: e.g. the DS records of signed children) and the DNSKEYs
+ * in dnskeys, with keys.  *out (caller frees deep) is a new ldns zone with
+ * the signatures and the NSEC or NSEC3 chain; *nsigs counts the RRSIGs. */
+int signer_sign_zone(const struct zone *z, const ldns_rr_list *extra, ldns_key_list *keys,
+		     const ldns_rr_list *dnskeys, const struct sign_params *p, ldns_dnssec_zone **out,
+		     size_t *nsigs, struct dl_error *err);
 
 #endif

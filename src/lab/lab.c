@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "lab/paths.h"
 #include "net/addr.h"
@@ -29,6 +30,7 @@ void lab_free(struct lab *lab)
 	for (size_t i = 0; i < lab->nzones; i++)
 		zone_free(lab->zones[i]);
 	free(lab->zones);
+	ldns_rr_list_deep_free(lab->anchor);
 	topology_free(lab->topo);
 	free(lab);
 }
@@ -97,16 +99,38 @@ int lab_load(struct lab **out, const char *topology_path, int port, struct dl_er
 		lab_free(lab);
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < lab->topo->nservers; i++) {
+	const struct topo_zone **cfg = calloc(total ? total : 1, sizeof *cfg);
+	if (!cfg) {
+		lab_free(lab);
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < lab->topo->nservers && !rc; i++) {
 		const struct topo_server *ts = &lab->topo->servers[i];
-		struct zone *zs[64];
-		if (ts->nzones > 64) {
+		if (ts->nzones > 64)
 			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: at most 64 zones per server", lab->topo->path,
 					  ts->line);
-			break;
+		for (size_t z = 0; z < ts->nzones && !rc; z++) {
+			struct zone *zp;
+			size_t before = lab->nzones;
+			rc = lab_zone(lab, &ts->zones[z], &zp, err);
+			if (!rc && lab->nzones > before)
+				cfg[before] = &ts->zones[z];
 		}
+	}
+	if (!rc && lab->topo->sign) {
+		char keydir[4200];
+		paths_userdir(lab->userdir, sizeof lab->userdir);
+		snprintf(keydir, sizeof keydir, "%s/keys", lab->userdir);
+		rc = labsign_zones(lab->zones, cfg, lab->nzones, keydir, time(NULL), &lab->anchor, &lab->signing, err);
+		if (!rc && lab->anchor)
+			rc = labsign_write_anchor(lab->anchor, lab->userdir, err);
+	}
+	free(cfg);
+	for (size_t i = 0; i < lab->topo->nservers && !rc; i++) {
+		const struct topo_server *ts = &lab->topo->servers[i];
+		struct zone *zs[64];
 		for (size_t z = 0; z < ts->nzones && !rc; z++)
-			rc = lab_zone(lab, &ts->zones[z], &zs[z], err);
+			rc = lab_zone(lab, &ts->zones[z], &zs[z], err); /* finds the (signed) zone */
 		if (rc)
 			break;
 		lab->servers[i].ts = ts;
@@ -149,7 +173,7 @@ int lab_listen(struct lab *lab, uv_loop_t *loop, bool *all_busy, struct dl_error
 				rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 				break;
 			}
-			if (resolver_init(s->resolver, loop, &hints, lab->port, s->ts->address, &lab->clock, lab->qmin) != 0) {
+			if (resolver_init(s->resolver, loop, &hints, lab->port, s->ts->address, &lab->clock, lab->qmin, lab->anchor) != 0) {
 				iter_hints_free(&hints);
 				rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 				break;

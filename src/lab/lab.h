@@ -9,6 +9,7 @@
 
 #include "dns/authserver.h"
 #include "lab/clock.h"
+#include "lab/labsign.h"
 #include "lab/topology.h"
 #include "lab/wiretap.h"
 #include "net/listener.h"
@@ -37,6 +38,9 @@ struct lab {
 	bool qmin;             /* the resolver's QNAME minimisation (default on) */
 	struct labclock clock; /* move clock.offset before lab_listen, or any time */
 	struct wiretap tap;
+	ldns_rr_list *anchor;  /* the root KSK's DS when the lab signs its zones, else NULL */
+	struct labsign_stats signing;
+	char userdir[4096];    /* keys/ and the trust-anchor files live here */
 	int closing;
 	void (*on_closed)(struct lab *lab);
 };
@@ -46,7 +50,9 @@ struct lab {
 int lab_topology_load(const char *path, struct topology **out, struct dl_error *err);
 
 /* Load topology_path (NULL: the default lab) and every zone; no sockets yet.
- * Zone and topology errors are "file:line: ..." (DL_ERR_INPUT). */
+ * When the topology says dnssec: sign, the zones are signed with the keys in
+ * paths_userdir()/keys (made on first use) and the trust anchor is written
+ * next to them.  Zone and topology errors are "file:line: ..." (DL_ERR_INPUT). */
 int lab_load(struct lab **out, const char *topology_path, int port, struct dl_error *err);
 
 /* Start every server's listeners on loop.  When the port is taken on every

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef DNSLAB_DATADIR
@@ -58,4 +60,42 @@ const char *paths_default_topology(char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/zones/lab.yaml", paths_datadir());
 	return buf;
+}
+
+const char *paths_userdir(char *buf, size_t len)
+{
+	const char *home = getenv("DNSLAB_HOME");
+	if (home && *home) {
+		snprintf(buf, len, "%s", home);
+		return buf;
+	}
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg && *xdg == '/') {
+		snprintf(buf, len, "%s/dnslab", xdg);
+		return buf;
+	}
+	home = getenv("HOME");
+	snprintf(buf, len, "%s/.local/share/dnslab", home && *home ? home : "/tmp");
+	return buf;
+}
+
+int paths_mkdirs(const char *dir)
+{
+	char p[PATH_MAX];
+	if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*s = c;
+		if (!c)
+			break;
+	}
+	return 0;
 }

@@ -13,4 +13,12 @@ const char *paths_datadir(void);
 /* datadir/zones/lab.yaml into buf. */
 const char *paths_default_topology(char *buf, size_t len);
 
+/* The student's own dnslab directory (keys, workspaces): $DNSLAB_HOME, else
+ * $XDG_DATA_HOME/dnslab, else ~/.local/share/dnslab.  Not created here. */
+const char *paths_userdir(char *buf, size_t len);
+
+/* Create dir and its missing parents (mode 0700 for new ones).  Returns 0 or
+ * -1 with errno set. */
+int paths_mkdirs(const char *dir);
+
 #endif

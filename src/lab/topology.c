@@ -12,7 +12,14 @@
 #include "net/addr.h"
 #include "util/ytree.h"
 
-static const char *const top_keys[] = { "servers", NULL };
+static const char *const top_keys[] = { "servers", "dnssec", NULL };
+static const char *const zone_keys[] = { "zone", "sign", "denial", "iterations", "fault", NULL };
+static const char *const fault_names[] = { "none", "no-ds", "expired", "wrong-ds", "bad-sig" };
+
+const char *topo_fault_name(enum topo_fault f)
+{
+	return (unsigned)f < sizeof fault_names / sizeof fault_names[0] ? fault_names[f] : "?";
+}
 static const char *const server_keys[] = { "id", "name", "address", "zones", "role", NULL };
 
 void topology_free(struct topology *t)
@@ -73,6 +80,74 @@ static char *zone_file_for(const char *dir, const char *origin)
 	return p;
 }
 
+static int yes_no(const struct ynode *v, const char *path, const char *key, bool *out, struct dl_error *err)
+{
+	if (v->kind == Y_SCALAR && (!strcmp(v->value, "yes") || !strcmp(v->value, "true")))
+		*out = true;
+	else if (v->kind == Y_SCALAR && (!strcmp(v->value, "no") || !strcmp(v->value, "false")))
+		*out = false;
+	else
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: '%s' must be yes or no", path, v->line, key);
+	return 0;
+}
+
+/* A zone entry: its name, or a map { zone: NAME, sign, denial, iterations,
+ * fault } saying how the lab signs it. */
+static int load_zone(const struct ynode *z, const char *path, const char *dir, struct topo_zone *tz,
+		     struct dl_error *err)
+{
+	int rc;
+	const char *origin;
+	tz->line = z->line;
+	tz->sign = true;
+	if (z->kind == Y_MAP) {
+		if ((rc = ymap_check_keys(z, zone_keys, path, err)) || (rc = ymap_scalar(z, "zone", path, &origin, err)))
+			return rc;
+		const struct ynode *v;
+		if ((v = ymap_get(z, "sign")) && (rc = yes_no(v, path, "sign", &tz->sign, err)))
+			return rc;
+		if ((v = ymap_get(z, "denial"))) {
+			if (v->kind != Y_SCALAR || (strcmp(v->value, "nsec") && strcmp(v->value, "nsec3")))
+				return dl_error_set(err, DL_ERR_INPUT, "%s:%d: 'denial' must be nsec or nsec3", path, v->line);
+			tz->nsec3 = !strcmp(v->value, "nsec3");
+		}
+		if ((v = ymap_get(z, "iterations"))) {
+			char *end = NULL;
+			unsigned long n = v->kind == Y_SCALAR ? strtoul(v->value, &end, 10) : 0;
+			if (v->kind != Y_SCALAR || !*v->value || *end || n > 2500 || !tz->nsec3)
+				return dl_error_set(err, DL_ERR_INPUT,
+						    "%s:%d: 'iterations' must be a number from 0 to 2500, with denial: nsec3",
+						    path, v->line);
+			tz->iterations = (unsigned)n;
+		}
+		if ((v = ymap_get(z, "fault"))) {
+			size_t f = 0, nf = sizeof fault_names / sizeof fault_names[0];
+			while (v->kind == Y_SCALAR && f < nf && strcmp(v->value, fault_names[f]))
+				f++;
+			if (v->kind != Y_SCALAR || f == nf)
+				return dl_error_set(err, DL_ERR_INPUT,
+						    "%s:%d: 'fault' must be one of: none, no-ds, expired, wrong-ds, bad-sig",
+						    path, v->line);
+			tz->fault = (enum topo_fault)f;
+			if (tz->fault != TOPO_FAULT_NONE && !tz->sign)
+				return dl_error_set(err, DL_ERR_INPUT, "%s:%d: a fault needs a signed zone (sign: no)",
+						    path, v->line);
+		}
+	} else if (z->kind == Y_SCALAR && *z->value) {
+		origin = z->value;
+	} else {
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: a zone must be a domain name, or a map with 'zone'",
+				    path, z->line);
+	}
+	if (!*origin)
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: a zone must be a domain name", path, z->line);
+	tz->origin = absolute_name(origin);
+	tz->file = tz->origin ? zone_file_for(dir, tz->origin) : NULL;
+	if (!tz->origin || !tz->file)
+		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
 static int load_server(const struct ynode *node, const char *path, const char *dir,
 		       struct topo_server *s, struct dl_error *err)
 {
@@ -121,16 +196,9 @@ static int load_server(const struct ynode *node, const char *path, const char *d
 	if (!s->zones)
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < zones->n; i++) {
-		const struct ynode *z = zones->items[i];
-		if (z->kind != Y_SCALAR || !*z->value)
-			return dl_error_set(err, DL_ERR_INPUT, "%s:%d: a zone must be a domain name",
-					    path, z->line);
 		struct topo_zone *tz = &s->zones[s->nzones++];
-		tz->line = z->line;
-		tz->origin = absolute_name(z->value);
-		tz->file = tz->origin ? zone_file_for(dir, tz->origin) : NULL;
-		if (!tz->origin || !tz->file)
-			return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+		if ((rc = load_zone(zones->items[i], path, dir, tz, err)))
+			return rc;
 	}
 	return 0;
 }
@@ -183,6 +251,16 @@ int topology_load(const char *path, struct topology **out, struct dl_error *err)
 	}
 	if ((rc = ymap_check_keys(root, top_keys, path, err)))
 		goto out;
+	const struct ynode *dnssec = ymap_get(root, "dnssec");
+	if (dnssec) {
+		if (dnssec->kind != Y_SCALAR || (strcmp(dnssec->value, "sign") && strcmp(dnssec->value, "files"))) {
+			rc = dl_error_set(err, DL_ERR_INPUT,
+					  "%s:%d: 'dnssec' must be 'sign' (the lab signs its zones) or 'files' (served as written)",
+					  path, dnssec->line);
+			goto out;
+		}
+		t->sign = !strcmp(dnssec->value, "sign");
+	}
 	const struct ynode *servers = ymap_get(root, "servers");
 	if (!servers || servers->kind != Y_SEQ || servers->n == 0) {
 		rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: 'servers' must be a non-empty list", path,

@@ -3,14 +3,29 @@
 #ifndef DNSLAB_TOPOLOGY_H
 #define DNSLAB_TOPOLOGY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/err.h"
+
+/* What the lab does to a zone when it signs the lab at startup (teaching
+ * zones break one link of the chain of trust on purpose). */
+enum topo_fault {
+	TOPO_FAULT_NONE,
+	TOPO_FAULT_NO_DS,    /* signed, but the parent holds no DS: an island */
+	TOPO_FAULT_EXPIRED,  /* every signature's validity has ended */
+	TOPO_FAULT_WRONG_DS, /* the parent's DS matches no key of the zone */
+	TOPO_FAULT_BAD_SIG,  /* the signatures over the apex SOA and www are corrupt */
+};
 
 struct topo_zone {
 	char *origin; /* presentation form with trailing dot, "." for the root */
 	char *file;   /* path of the zone file */
 	int line;     /* where the topology names it */
+	bool sign;    /* signed at startup (when the topology says dnssec: sign) */
+	bool nsec3;   /* denial with NSEC3 instead of NSEC */
+	unsigned iterations; /* NSEC3 extra iterations (RFC 9276: 0) */
+	enum topo_fault fault;
 };
 
 enum topo_role { TOPO_AUTHORITATIVE, TOPO_RESOLVER };
@@ -27,9 +42,13 @@ struct topo_server {
 
 struct topology {
 	char *path;
+	bool sign; /* dnssec: sign -- the lab signs its zones at startup */
 	struct topo_server *servers;
 	size_t nservers;
 };
+
+/* The fault's name in the topology file ("no-ds" ...). */
+const char *topo_fault_name(enum topo_fault f);
 
 /* Load and check a topology file; zone file names resolve next to it.
  * Caller frees *out with topology_free. */

@@ -60,6 +60,7 @@ static void entry_free(struct cache_entry *e)
 {
 	ldns_rr_list_deep_free(e->rrs);
 	ldns_rr_list_deep_free(e->sigs);
+	ldns_rr_list_deep_free(e->proof);
 	ldns_rdf_deep_free(e->name);
 	free(e);
 }
@@ -344,7 +345,7 @@ int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, const ldns_rr_li
 }
 
 int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
-		       enum cache_kind kind, const ldns_rr *soa, double now)
+		       enum cache_kind kind, const ldns_rr *soa, const ldns_rr_list *proof, double now)
 {
 	if (!c->buckets || !is_dname(name) || !soa || ldns_rr_get_type(soa) != LDNS_RR_TYPE_SOA ||
 	    ldns_rr_rd_count(soa) < 7)
@@ -371,7 +372,7 @@ int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
 	if (!e)
 		return DL_ERR_NOMEM;
 	e->rrs = ldns_rr_list_new();
-	e->sigs = ldns_rr_list_new();
+	e->sigs = proof ? ldns_rr_list_clone(proof) : ldns_rr_list_new();
 	ldns_rr *copy = ldns_rr_clone(soa);
 	if (!e->rrs || !e->sigs || !copy || !ldns_rr_list_push_rr(e->rrs, copy)) {
 		ldns_rr_free(copy);
@@ -391,4 +392,20 @@ void cache_walk(struct cache *c, double now, void (*fn)(void *arg, const struct 
 		for (const struct cache_entry *e = c->buckets[b]; e; e = e->next)
 			if (e->expires > now)
 				fn(arg, e);
+}
+
+int cache_attach_proof(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       const ldns_rr_list *proof, double now)
+{
+	if (!c->buckets || !is_dname(name) || !ldns_rr_list_rr_count(proof))
+		return 0;
+	struct cache_entry **slot = find_live(c, name, type, klass, now);
+	if (!slot || (*slot)->kind != CACHE_POSITIVE)
+		return 0;
+	ldns_rr_list *copy = ldns_rr_list_clone(proof);
+	if (!copy)
+		return DL_ERR_NOMEM;
+	ldns_rr_list_deep_free((*slot)->proof);
+	(*slot)->proof = copy;
+	return 0;
 }

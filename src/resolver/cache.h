@@ -31,6 +31,7 @@ struct cache_entry {
 	enum cache_trust trust;
 	ldns_rr_list *rrs;    /* owned by the cache */
 	ldns_rr_list *sigs;   /* RRSIGs covering rrs, owned; may be empty */
+	ldns_rr_list *proof;  /* a wildcard answer's NSEC/NSEC3 proof, owned, or NULL */
 	ldns_rdf *name;       /* owned, lowercased */
 	ldns_rr_type type;    /* 0 for NXDOMAIN entries */
 	ldns_rr_class klass;
@@ -79,9 +80,12 @@ int cache_put_rrset(struct cache *c, const ldns_rr_list *rrset, const ldns_rr_li
 
 /* Store a negative answer for (name, type): kind is CACHE_NXDOMAIN (type
  * ignored) or CACHE_NODATA.  soa is copied; the TTL is min(SOA TTL, SOA
- * MINIMUM) as RFC 2308 5 says. */
+ * MINIMUM) as RFC 2308 5 says.  proof (may be NULL) is the rest of the
+ * authority section that a validator needs again: the RRSIG over the SOA,
+ * the NSEC or NSEC3 records and their RRSIGs; it is kept in the entry's
+ * sigs. */
 int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
-		       enum cache_kind kind, const ldns_rr *soa, double now);
+		       enum cache_kind kind, const ldns_rr *soa, const ldns_rr_list *proof, double now);
 
 /* Further rules for the two puts above (RFC 2181 5.4.1, RFC 2308 5):
  * - Input is borrowed and deep-copied; nothing is stored on DL_ERR_INPUT.
@@ -96,6 +100,12 @@ int cache_put_negative(struct cache *c, const ldns_rdf *name, ldns_rr_type type,
  *   trusted.
  * - When the table holds max_entries, expired entries are swept first and
  *   then one entry is evicted, so a put always stores its entry. */
+
+/* Keep proof (copied) with the live positive entry for (name, type): the
+ * authority records of a wildcard answer, which a validator needs each time
+ * the answer is given out.  0, or DL_ERR_NOMEM. */
+int cache_attach_proof(struct cache *c, const ldns_rdf *name, ldns_rr_type type, ldns_rr_class klass,
+		       const ldns_rr_list *proof, double now);
 
 /* Call fn for every live entry (in no particular order).  fn must not
  * change the cache. */

@@ -261,18 +261,25 @@ static bool is_at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
 	return ldns_dname_compare(name, zone) == 0 || ldns_dname_is_subdomain(name, zone);
 }
 
-/* A copy of the cached records with their TTLs lowered to what is left. */
-static void append_cached(ldns_rr_list *to, const struct cache_entry *e, double now)
+static void append_ttl(ldns_rr_list *to, const ldns_rr_list *from, uint32_t ttl)
 {
-	uint32_t left = cache_ttl_left(e, now);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(e->rrs); i++) {
-		ldns_rr *c = ldns_rr_clone(ldns_rr_list_rr(e->rrs, i));
+	for (size_t i = 0; i < ldns_rr_list_rr_count(from); i++) {
+		ldns_rr *c = ldns_rr_clone(ldns_rr_list_rr(from, i));
 		if (!c)
 			continue;
-		ldns_rr_set_ttl(c, left);
+		ldns_rr_set_ttl(c, ttl);
 		if (!ldns_rr_list_push_rr(to, c))
 			ldns_rr_free(c);
 	}
+}
+
+/* A copy of the cached records, then their signatures (and for a negative
+ * answer its proof), with TTLs lowered to what is left. */
+static void append_cached(ldns_rr_list *to, const struct cache_entry *e, double now)
+{
+	uint32_t left = cache_ttl_left(e, now);
+	append_ttl(to, e->rrs, left);
+	append_ttl(to, e->sigs, left);
 }
 
 static void append_rrs(ldns_rr_list *to, const ldns_rr_list *from)
@@ -294,6 +301,8 @@ static void st_start(struct iter *it)
 	if (e && (e->kind != CACHE_POSITIVE || e->trust >= CACHE_TRUST_ANSWER)) {
 		if (e->kind == CACHE_POSITIVE) {
 			append_cached(it->answer, e, now);
+			if (e->proof)
+				append_ttl(it->authority, e->proof, cache_ttl_left(e, now));
 		} else {
 			append_cached(it->authority, e, now);
 			if (e->kind == CACHE_NXDOMAIN)
@@ -406,6 +415,9 @@ static bool build_query(struct iter *it)
 		return false;
 	ldns_pkt_set_random_id(p);
 	ldns_pkt_set_edns_udp_size(p, ITER_EDNS_SIZE);
+	/* DO=1 always: the signatures and proofs go into the cache, so the
+	 * answer can be validated, and handed to clients that ask with DO. */
+	ldns_pkt_set_edns_do(p, true);
 	bool ok = ldns_pkt2wire(&it->wire, p, &it->wire_len) == LDNS_STATUS_OK;
 	ldns_pkt_free(p);
 	return ok;
@@ -529,6 +541,40 @@ static ldns_rr_list *rrset_in(const ldns_rr_list *l, const ldns_rdf *owner, ldns
 	return r;
 }
 
+/* The RRSIGs in l over (owner, covered), borrowed; any type for ANY. */
+static ldns_rr_list *sigs_in(const ldns_rr_list *l, const ldns_rdf *owner, ldns_rr_type covered)
+{
+	ldns_rr_list *r = ldns_rr_list_new();
+	for (size_t i = 0; r && i < ldns_rr_list_rr_count(l); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && ldns_dname_compare(ldns_rr_owner(rr), owner) == 0 &&
+		    ldns_rr_rrsig_typecovered(rr) &&
+		    (covered == LDNS_RR_TYPE_ANY || ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == covered))
+			ldns_rr_list_push_rr(r, rr);
+	}
+	return r;
+}
+
+/* The DNSSEC part of an authority section, inside the cut: the NSEC and
+ * NSEC3 records with their RRSIGs, and the RRSIG over the SOA; borrowed. */
+static ldns_rr_list *proof_in(const ldns_pkt *p, const ldns_rdf *cut)
+{
+	const ldns_rr_list *ns = ldns_pkt_authority(p);
+	ldns_rr_list *r = ldns_rr_list_new();
+	for (size_t i = 0; r && i < ldns_rr_list_rr_count(ns); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(ns, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+		if (t == LDNS_RR_TYPE_RRSIG && ldns_rr_rrsig_typecovered(rr))
+			t = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr));
+		else if (t == LDNS_RR_TYPE_SOA)
+			continue;
+		if ((t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3) &&
+		    is_at_or_below(ldns_rr_owner(rr), cut))
+			ldns_rr_list_push_rr(r, rr);
+	}
+	return r;
+}
+
 static const ldns_rr *find_soa(const ldns_pkt *p, const ldns_rdf *cut)
 {
 	const ldns_rr_list *ns = ldns_pkt_authority(p);
@@ -569,11 +615,12 @@ static void negative(struct iter *it, const ldns_pkt *p, bool nxdomain)
 	const ldns_rr *soa = find_soa(p, it->cut);
 	char n[300], t[300];
 	if (soa) {
+		ldns_rr_list *proof = proof_in(p, it->cut);
 		cache_put_negative(it->cfg.cache, it->sent_name, it->sent_type, it->qclass,
-				   nxdomain ? CACHE_NXDOMAIN : CACHE_NODATA, soa, now);
+				   nxdomain ? CACHE_NXDOMAIN : CACHE_NODATA, soa, proof, now);
 		/* RFC 8020: nothing exists below a name that does not exist. */
 		if (nxdomain && ldns_dname_compare(it->sent_name, it->name) != 0)
-			cache_put_negative(it->cfg.cache, it->name, it->qtype, it->qclass, CACHE_NXDOMAIN, soa, now);
+			cache_put_negative(it->cfg.cache, it->name, it->qtype, it->qclass, CACHE_NXDOMAIN, soa, proof, now);
 		ldns_rr *c = ldns_rr_clone(soa);
 		if (c) {
 			uint32_t min = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
@@ -582,6 +629,8 @@ static void negative(struct iter *it, const ldns_pkt *p, bool nxdomain)
 			if (!ldns_rr_list_push_rr(it->authority, c))
 				ldns_rr_free(c);
 		}
+		append_rrs(it->authority, proof);
+		ldns_rr_list_free(proof);
 	}
 	if (nxdomain)
 		it->rcode = LDNS_RCODE_NXDOMAIN;
@@ -603,6 +652,15 @@ static void referral(struct iter *it, const ldns_pkt *p, const ldns_rdf *zone, l
 		return;
 	}
 	cache_put_rrset(it->cfg.cache, ns, NULL, CACHE_TRUST_REFERRAL, now);
+	/* The child's DS set is the parent's own, signed data (RFC 4035 3.1.4):
+	 * the validator asks for it next. */
+	ldns_rr_list *ds = rrset_in(ldns_pkt_authority(p), zone, LDNS_RR_TYPE_DS);
+	if (ds && ldns_rr_list_rr_count(ds)) {
+		ldns_rr_list *sigs = sigs_in(ldns_pkt_authority(p), zone, LDNS_RR_TYPE_DS);
+		cache_put_rrset(it->cfg.cache, ds, sigs, CACHE_TRUST_ANSWER, now);
+		ldns_rr_list_free(sigs);
+	}
+	ldns_rr_list_free(ds);
 	/* Glue: addresses of this zone's servers, only from inside the
 	 * sending server's own zone (in bailiwick). */
 	const ldns_rr_list *ad = ldns_pkt_additional(p);
@@ -645,10 +703,20 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 		ldns_rr_list *set = rrset_in(an, it->name, it->qtype);
 		size_t count = set ? ldns_rr_list_rr_count(set) : 0;
 		if (count) {
+			ldns_rr_list *sigs = sigs_in(an, it->name, it->qtype);
 			/* ANY gathers several RRsets: answered, not cached as one. */
 			if (it->qtype != LDNS_RR_TYPE_ANY)
-				cache_put_rrset(it->cfg.cache, set, NULL, trust, now);
+				cache_put_rrset(it->cfg.cache, set, sigs, trust, now);
 			append_rrs(it->answer, set);
+			append_rrs(it->answer, sigs);
+			/* A wildcard answer carries the proof that the name itself
+			 * does not exist: the validator needs it. */
+			ldns_rr_list *proof = proof_in(p, it->cut);
+			if (it->qtype != LDNS_RR_TYPE_ANY)
+				cache_attach_proof(it->cfg.cache, it->name, it->qtype, it->qclass, proof, now);
+			append_rrs(it->authority, proof);
+			ldns_rr_list_free(proof);
+			ldns_rr_list_free(sigs);
 			ldns_rr_list_free(set);
 			emit(it, ITER_RESPONSE, "answer", p, "%zu %s record%s for %s, with authority (AA)", count,
 			     type_str(it->qtype, t, sizeof t), count == 1 ? "" : "s", dname_str(it->name, n, sizeof n));
@@ -661,8 +729,11 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 			ldns_rr_list_free(set);
 			break;
 		}
-		cache_put_rrset(it->cfg.cache, set, NULL, trust, now);
+		ldns_rr_list *sigs = sigs_in(an, it->name, LDNS_RR_TYPE_CNAME);
+		cache_put_rrset(it->cfg.cache, set, sigs, trust, now);
 		append_rrs(it->answer, set);
+		append_rrs(it->answer, sigs);
+		ldns_rr_list_free(sigs);
 		const ldns_rdf *target = ldns_rr_rdf(ldns_rr_list_rr(set, 0), 0);
 		ldns_rdf *next = ldns_rdf_clone(target);
 		ldns_rr_list_free(set);

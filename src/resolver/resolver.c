@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dns/wire.h"
+#include "resolver/lookup.h"
 #include "net/addr.h"
 #include "util/err.h"
 
@@ -93,7 +94,7 @@ void resolution_cancel(struct resolution *r)
 struct resolver_client {
 	struct resolver *r;
 	struct net_request *req;
-	struct resolution *res;
+	struct lookup *lk;
 	struct wire_query wq;
 	uint8_t *query; /* a copy: the question is echoed with its case */
 	size_t qlen;
@@ -179,8 +180,16 @@ static bool add_edns_options(ldns_pkt *p, uint16_t ede, const char *ede_text, co
 	return true;
 }
 
-/* The response to client c: its question as asked, the iterator's result. */
-static void client_answer(struct resolver_client *c, const struct iter_result *res)
+/* RFC 4035 3.2.1: DNSSEC records go only to clients that set DO, unless
+ * asked for by type. */
+static bool client_sees(const struct resolver_client *c, const ldns_rr *rr)
+{
+	return c->wq.do_bit || !validator_is_dnssec_rr(rr) || ldns_rr_get_type(rr) == c->wq.qtype;
+}
+
+/* The response to client c: its question as asked, the iterator's result;
+ * ad: the data is secure and the client wants to know (AD or DO set). */
+static void client_answer(struct resolver_client *c, const struct iter_result *res, bool ad)
 {
 	const struct wire_query *wq = &c->wq;
 	ldns_pkt *p = ldns_pkt_new();
@@ -204,11 +213,14 @@ static void client_answer(struct resolver_client *c, const struct iter_result *r
 	ldns_pkt_set_rd(p, (wq->flags & WIRE_FLAG_RD) != 0);
 	ldns_pkt_set_cd(p, (wq->flags & WIRE_FLAG_CD) != 0);
 	ldns_pkt_set_ra(p, true);
+	ldns_pkt_set_ad(p, ad);
 	ldns_pkt_set_rcode(p, (uint8_t)res->rcode);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(res->answer); i++)
-		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, ldns_rr_clone(ldns_rr_list_rr(res->answer, i)));
+		if (client_sees(c, ldns_rr_list_rr(res->answer, i)))
+			ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, ldns_rr_clone(ldns_rr_list_rr(res->answer, i)));
 	for (size_t i = 0; i < ldns_rr_list_rr_count(res->authority); i++)
-		ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, ldns_rr_clone(ldns_rr_list_rr(res->authority, i)));
+		if (client_sees(c, ldns_rr_list_rr(res->authority, i)))
+			ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, ldns_rr_clone(ldns_rr_list_rr(res->authority, i)));
 	if (wq->has_edns) {
 		ldns_pkt_set_edns_udp_size(p, RESOLVER_EDNS_SIZE);
 		ldns_pkt_set_edns_do(p, wq->do_bit);
@@ -236,14 +248,28 @@ static void client_answer(struct resolver_client *c, const struct iter_result *r
 	free(wire);
 }
 
-static void client_on_resolved(void *arg, struct iter *it)
+static void client_on_resolved(void *arg, const struct iter_result *r, const struct validator *v)
 {
 	struct resolver_client *c = arg;
-	struct iter_result res;
-	iter_result(it, &res);
-	c->res = NULL;
+	c->lk = NULL;
 	c->finished = true;
-	client_answer(c, &res);
+	uint16_t ede = 0;
+	const char *why = NULL;
+	enum val_security sec = v ? validator_verdict(v, &ede, &why) : VAL_UNCHECKED;
+	if (sec == VAL_BOGUS) {
+		/* RFC 4035 5.5: bogus data is not given out; the EDE says why. */
+		struct iter_result bogus = { .rcode = LDNS_RCODE_SERVFAIL, .ede = ede, .ede_text = why,
+					     .from_cache = r->from_cache, .queries = r->queries };
+		client_answer(c, &bogus, false);
+	} else if (sec == VAL_INSECURE && ede) {
+		struct iter_result noted = *r;
+		noted.ede = ede; /* e.g. 27: NSEC3 iterations over the limit */
+		noted.ede_text = why;
+		client_answer(c, &noted, false);
+	} else {
+		bool wants_ad = (c->wq.flags & WIRE_FLAG_AD) || c->wq.do_bit;
+		client_answer(c, r, sec == VAL_SECURE && wants_ad);
+	}
 	if (!c->starting)
 		client_free(c);
 }
@@ -321,36 +347,34 @@ void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_requ
 		res.rcode = LDNS_RCODE_REFUSED;
 		res.ede = EDE_PROHIBITED;
 		res.ede_text = "recursion is only offered to this machine's own clients";
-		client_answer(c, &res);
+		client_answer(c, &res, false);
 		client_free(c);
 		return;
 	}
 	ldns_rdf *qname = ldns_dname_new_frm_data((uint16_t)wq.qname_len, wq.qname_lower);
-	struct iter *it = qname ? iter_new(&r->cfg, qname, wq.qtype, wq.qclass, resolver_now, (void *)r->clock) : NULL;
-	ldns_rdf_deep_free(qname);
-	if (!it) {
-		reply_error(req, q, &wq, RCODE_SERVFAIL);
-		client_free(c);
-		return;
-	}
-	if (!(wq.flags & WIRE_FLAG_RD)) {
-		/* RD=0: what the cache holds, nothing more (no network). */
-		iter_set_cache_only(it);
-	}
+	/* CD=1: the client validates itself; hand it the data unchecked. */
+	struct lookup_params lp = {
+		.cfg = &r->cfg, .xo = &r->xo, .now = resolver_now, .now_arg = (void *)r->clock,
+		.anchor = (wq.flags & WIRE_FLAG_CD) ? NULL : r->anchor,
+		.cache_only = !(wq.flags & WIRE_FLAG_RD), /* RD=0: the cache, nothing more */
+	};
+	bool finished = false;
 	c->starting = true;
-	c->res = resolution_start(r->loop, it, &r->xo, client_on_resolved, c);
+	c->lk = qname ? lookup_start(r->loop, &lp, qname, wq.qtype, client_on_resolved, c, &finished) : NULL;
 	c->starting = false;
-	if (c->res)
+	ldns_rdf_deep_free(qname);
+	if (c->lk)
 		return;
-	if (!c->finished) /* out of memory before anything ran */
+	if (!finished) /* out of memory before anything ran */
 		reply_error(req, q, &wq, RCODE_SERVFAIL);
 	client_free(c);
 }
 
 int resolver_init(struct resolver *r, uv_loop_t *loop, struct iter_hints *hints, int port,
-		  const char *source_ip, const struct labclock *clock, bool qmin)
+		  const char *source_ip, const struct labclock *clock, bool qmin, const ldns_rr_list *anchor)
 {
 	memset(r, 0, sizeof *r);
+	r->anchor = anchor;
 	r->loop = loop;
 	r->hints = *hints;
 	memset(hints, 0, sizeof *hints);
@@ -371,7 +395,7 @@ void resolver_free(struct resolver *r)
 {
 	while (r->clients) {
 		struct resolver_client *c = r->clients;
-		resolution_cancel(c->res);
+		lookup_cancel(c->lk);
 		if (c->req)
 			net_request_drop(c->req);
 		client_free(c);

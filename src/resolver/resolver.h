@@ -42,14 +42,16 @@ struct resolver {
 	const struct labclock *clock; /* borrowed */
 	struct sockaddr_storage source; /* queries leave from the resolver's address */
 	struct exchange_opts xo;
+	const ldns_rr_list *anchor;   /* borrowed: the lab's trust anchor, or NULL */
 	struct resolver_client *clients; /* in flight */
 	unsigned long long answered, from_cache;
 };
 
 /* hints: taken over (hints->servers moves into the resolver).  source_ip:
- * the resolver's own address.  Returns 0 or DL_ERR_NOMEM. */
+ * the resolver's own address.  anchor (borrowed, may be NULL): validate
+ * from it.  Returns 0 or DL_ERR_NOMEM. */
 int resolver_init(struct resolver *r, uv_loop_t *loop, struct iter_hints *hints, int port,
-		  const char *source_ip, const struct labclock *clock, bool qmin);
+		  const char *source_ip, const struct labclock *clock, bool qmin, const ldns_rr_list *anchor);
 /* Cancel everything in flight and free the resolver's memory. */
 void resolver_free(struct resolver *r);
 

@@ -83,7 +83,7 @@ static int put_neg(const char *name, ldns_rr_type type, enum cache_kind kind, co
 		   double now)
 {
 	ldns_rr *rr = mkrr(soa);
-	int rc = cache_put_negative(&cache, dn(name), type, LDNS_RR_CLASS_IN, kind, rr, now);
+	int rc = cache_put_negative(&cache, dn(name), type, LDNS_RR_CLASS_IN, kind, rr, NULL, now);
 	ldns_rr_free(rr);
 	return rc;
 }
@@ -435,7 +435,7 @@ static void test_rrs_deep_copied(void **state)
 	/* The negative path copies its SOA and name too. */
 	ldns_rr *soa = mkrr(SOA_STR(3600, 300));
 	ldns_rdf *name = ldns_dname_new_frm_str("gone.example.com.");
-	assert_int_equal(cache_put_negative(&cache, name, 0, LDNS_RR_CLASS_IN, CACHE_NXDOMAIN, soa, 0), 0);
+	assert_int_equal(cache_put_negative(&cache, name, 0, LDNS_RR_CLASS_IN, CACHE_NXDOMAIN, soa, NULL, 0), 0);
 	ldns_rr_free(soa);
 	ldns_rdf_deep_free(name);
 	e = get("gone.example.com.", LDNS_RR_TYPE_A, 1);
@@ -604,9 +604,9 @@ static void test_invalid_negatives(void **state)
 	assert_int_equal(put_neg("www.example.com.", LDNS_RR_TYPE_A, CACHE_POSITIVE, SOA_STR(3600, 300), 0),
 			 DL_ERR_INPUT);
 	ldns_rr *soa = mkrr(SOA_STR(3600, 300));
-	assert_int_equal(cache_put_negative(&cache, NULL, 0, LDNS_RR_CLASS_IN, CACHE_NXDOMAIN, soa, 0), DL_ERR_INPUT);
+	assert_int_equal(cache_put_negative(&cache, NULL, 0, LDNS_RR_CLASS_IN, CACHE_NXDOMAIN, soa, NULL, 0), DL_ERR_INPUT);
 	ldns_rr_free(soa);
-	assert_int_equal(cache_put_negative(&cache, dn("x.example."), 0, LDNS_RR_CLASS_IN, CACHE_NXDOMAIN, NULL, 0),
+	assert_int_equal(cache_put_negative(&cache, dn("x.example."), 0, LDNS_RR_CLASS_IN, CACHE_NXDOMAIN, NULL, NULL, 0),
 			 DL_ERR_INPUT);
 	assert_int_equal(cache.count, 0);
 }
