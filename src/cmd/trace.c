@@ -11,6 +11,7 @@
 #include "cmd/cmd.h"
 #include "cmd/labclient.h"
 #include "net/addr.h"
+#include "resolver/validator.h"
 #include "ui/json.h"
 #include "ui/pktprint.h"
 #include "ui/term.h"
