@@ -13,6 +13,8 @@ static const struct cmd commands[] = {
 	{ "query", "ask a lab server a question, like dig", cmd_query },
 	{ "trace", "follow one resolution from the root, step by step", cmd_trace },
 	{ "resolve", "ask the lab resolver; say whether the answer was cached", cmd_resolve },
+	{ "validate", "validate a name with DNSSEC and show the chain, link by link", cmd_validate },
+	{ "chain", "draw the chain of trust of a name (text tree or Graphviz)", cmd_chain },
 	{ "keygen", "make a DNSSEC key pair (KSK or ZSK) for a zone", cmd_keygen },
 	{ "sign", "sign a zone file (NSEC or NSEC3)", cmd_sign },
 	{ "ds", "print the DS record of a key signing key", cmd_ds },
