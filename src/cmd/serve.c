@@ -30,7 +30,7 @@ static const char usage[] =
 	"  -h, --help          this help\n"
 	"\n"
 	"While it runs, serve reads commands on its standard input (a terminal in\n"
-	"the foreground, or a pipe): clock [+OFFSET|reset], flush, help, quit.\n";
+	"the foreground, or a pipe): clock [+OFFSET|reset], flush, reload, help, quit.\n";
 
 struct serve_ctx {
 	struct lab *lab;
@@ -99,13 +99,32 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 				cache_flush(&c->lab->servers[i].resolver->cache);
 		printf("flush: the resolver's cache is empty\n");
 		fflush(stdout);
+	} else if (!strcmp(cmd, "reload") || !strcmp(cmd, "resign")) {
+		/* Signed against the lab clock: after "clock +40d" the expired
+		 * signatures are replaced by ones valid on the new date. */
+		struct dl_error err = { 0, "" };
+		time_t now = (time_t)labclock_now(&c->lab->clock);
+		if (lab_reload(c->lab, now, &err) != 0) {
+			printf("reload: %s (the lab goes on serving the zones it had)\n", err.msg);
+		} else {
+			for (size_t i = 0; i < c->lab->nservers; i++)
+				if (c->lab->servers[i].resolver)
+					cache_flush(&c->lab->servers[i].resolver->cache);
+			printf("reload: %zu zones read again", c->lab->nzones);
+			if (c->lab->signing.zones)
+				printf(", %zu signed at the lab clock's now (%zu signatures)", c->lab->signing.zones,
+				       c->lab->signing.signatures);
+			printf("; the resolver's cache is empty\n");
+		}
+		fflush(stdout);
 	} else if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) {
 		serve_stop(c, "quit");
 	} else if (!strcmp(cmd, "help")) {
-		printf("commands: clock [+OFFSET|reset]  flush  quit\n");
+		printf("commands: clock [+OFFSET|reset]  flush  reload  quit\n"
+		       "  reload  read the zone files again and re-sign them against the lab clock\n");
 		fflush(stdout);
 	} else {
-		printf("unknown command '%s' (commands: clock, flush, help, quit)\n", cmd);
+		printf("unknown command '%s' (commands: clock, flush, reload, help, quit)\n", cmd);
 		fflush(stdout);
 	}
 }
@@ -182,11 +201,21 @@ static void print_map_text(const struct lab *lab, FILE *out)
 	}
 	const struct topo_server *ex = lab_authority_for(lab, "www.example.test.");
 	const struct topo_server *root = lab_authority_for(lab, ".");
+	const struct topo_server *res = lab_resolver(lab);
+	if (lab->anchor) {
+		fprintf(out, "\nDNSSEC: %zu zones signed (ECDSAP256SHA256, keys in %s/keys).\n", lab->signing.zones,
+			lab->userdir);
+		fprintf(out, "Trust anchor: %s/trust-anchor.ds (drill -k, unbound) and\n"
+			     "              %s/trust-anchor.conf (delv -a).\n", lab->userdir, lab->userdir);
+	}
 	fprintf(out, "\nTry it from another terminal:\n");
 	if (root)
 		fprintf(out, "  dig @%s -p %d www.example.test +norec\n", root->address, lab->port);
 	if (ex)
 		fprintf(out, "  dig @%s -p %d www.example.test\n", ex->address, lab->port);
+	if (res && lab->anchor)
+		fprintf(out, "  dig @%s -p %d www.example.test +dnssec     # the resolver validates: flag ad\n",
+			res->address, lab->port);
 	if (lab->port == LAB_DEFAULT_PORT)
 		fprintf(out, "  dnslab query www.example.test @%s\n", ex ? ex->id : "root");
 	else
@@ -204,6 +233,16 @@ static void print_map_json(const struct lab *lab, FILE *out)
 	json_str(&j, "ready");
 	json_key(&j, "port");
 	json_int(&j, lab->port);
+	json_key(&j, "signed_zones");
+	json_int(&j, (long long)lab->signing.zones);
+	json_key(&j, "trust_anchor");
+	if (lab->anchor) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/trust-anchor.ds", lab->userdir);
+		json_str(&j, path);
+	} else {
+		json_null(&j);
+	}
 	json_key(&j, "servers");
 	json_arr_begin(&j);
 	for (size_t i = 0; i < lab->nservers; i++) {

@@ -35,13 +35,14 @@ void lab_free(struct lab *lab)
 	free(lab);
 }
 
-/* The zone for tz, loaded once and shared by every server that serves it. */
-static int lab_zone(struct lab *lab, const struct topo_zone *tz, struct zone **out, struct dl_error *err)
+/* The zone for tz in zones[0..*n), loaded (and appended) when missing:
+ * one copy however many servers serve it. */
+static int find_or_load(const struct topology *topo, struct zone **zones, size_t *n, const struct topo_zone *tz,
+			struct zone **out, struct dl_error *err)
 {
-	for (size_t i = 0; i < lab->nzones; i++)
-		if (strcasecmp(lab->zones[i]->origin_str, tz->origin) == 0 &&
-		    strcmp(lab->zones[i]->file, tz->file) == 0) {
-			*out = lab->zones[i];
+	for (size_t i = 0; i < *n; i++)
+		if (strcasecmp(zones[i]->origin_str, tz->origin) == 0 && strcmp(zones[i]->file, tz->file) == 0) {
+			*out = zones[i];
 			return 0;
 		}
 	struct zone *z = NULL;
@@ -50,13 +51,76 @@ static int lab_zone(struct lab *lab, const struct topo_zone *tz, struct zone **o
 		if (rc == DL_ERR_ENV) { /* name the topology line that wants the file */
 			char why[sizeof err->msg];
 			snprintf(why, sizeof why, "%s", err->msg);
-			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: zone %s: %s", lab->topo->path, tz->line,
-					  tz->origin, why);
+			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: zone %s: %s", topo->path, tz->line, tz->origin, why);
 		}
 		return rc;
 	}
-	lab->zones[lab->nzones++] = z;
+	zones[(*n)++] = z;
 	*out = z;
+	return 0;
+}
+
+/* Every zone of the topology loaded from its file and, when the topology
+ * says dnssec: sign, signed at sign_time.  On success *zones (n of them)
+ * and *anchor are the caller's. */
+static int load_zones(struct lab *lab, time_t sign_time, struct zone ***zones, size_t *n, ldns_rr_list **anchor,
+		      struct labsign_stats *st, struct dl_error *err)
+{
+	const struct topology *topo = lab->topo;
+	size_t total = 0;
+	for (size_t i = 0; i < topo->nservers; i++)
+		total += topo->servers[i].nzones;
+	*n = 0;
+	*anchor = NULL;
+	memset(st, 0, sizeof *st);
+	*zones = calloc(total ? total : 1, sizeof **zones);
+	const struct topo_zone **cfg = calloc(total ? total : 1, sizeof *cfg);
+	int rc = *zones && cfg ? 0 : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < topo->nservers && !rc; i++) {
+		const struct topo_server *ts = &topo->servers[i];
+		if (ts->nzones > 64)
+			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: at most 64 zones per server", topo->path, ts->line);
+		for (size_t z = 0; z < ts->nzones && !rc; z++) {
+			struct zone *zp;
+			size_t before = *n;
+			rc = find_or_load(topo, *zones, n, &ts->zones[z], &zp, err);
+			if (!rc && *n > before)
+				cfg[before] = &ts->zones[z];
+		}
+	}
+	if (!rc && topo->sign) {
+		char keydir[4200];
+		paths_userdir(lab->userdir, sizeof lab->userdir);
+		snprintf(keydir, sizeof keydir, "%s/keys", lab->userdir);
+		rc = labsign_zones(*zones, cfg, *n, keydir, sign_time, anchor, st, err);
+		if (!rc && *anchor)
+			rc = labsign_write_anchor(*anchor, lab->userdir, err);
+	}
+	free(cfg);
+	if (rc) {
+		for (size_t i = 0; *zones && i < *n; i++)
+			zone_free((*zones)[i]);
+		free(*zones);
+		*zones = NULL;
+		*n = 0;
+		ldns_rr_list_deep_free(*anchor);
+		*anchor = NULL;
+	}
+	return rc;
+}
+
+/* Point server s at its zones among zones[0..n). */
+static int server_zones(const struct topo_server *ts, struct zone **zones, size_t n, struct zone **zs)
+{
+	for (size_t z = 0; z < ts->nzones; z++) {
+		zs[z] = NULL;
+		for (size_t i = 0; i < n && !zs[z]; i++)
+			if (strcasecmp(zones[i]->origin_str, ts->zones[z].origin) == 0 &&
+			    strcmp(zones[i]->file, ts->zones[z].file) == 0)
+				zs[z] = zones[i];
+		if (!zs[z])
+			return -1;
+	}
 	return 0;
 }
 
@@ -90,52 +154,20 @@ int lab_load(struct lab **out, const char *topology_path, int port, struct dl_er
 		lab_free(lab);
 		return rc;
 	}
-	size_t total = 0;
-	for (size_t i = 0; i < lab->topo->nservers; i++)
-		total += lab->topo->servers[i].nzones;
-	lab->zones = calloc(total ? total : 1, sizeof *lab->zones);
 	lab->servers = calloc(lab->topo->nservers, sizeof *lab->servers);
-	if (!lab->zones || !lab->servers) {
+	if (!lab->servers) {
 		lab_free(lab);
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	}
-	const struct topo_zone **cfg = calloc(total ? total : 1, sizeof *cfg);
-	if (!cfg) {
-		lab_free(lab);
-		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < lab->topo->nservers && !rc; i++) {
-		const struct topo_server *ts = &lab->topo->servers[i];
-		if (ts->nzones > 64)
-			rc = dl_error_set(err, DL_ERR_INPUT, "%s:%d: at most 64 zones per server", lab->topo->path,
-					  ts->line);
-		for (size_t z = 0; z < ts->nzones && !rc; z++) {
-			struct zone *zp;
-			size_t before = lab->nzones;
-			rc = lab_zone(lab, &ts->zones[z], &zp, err);
-			if (!rc && lab->nzones > before)
-				cfg[before] = &ts->zones[z];
-		}
-	}
-	if (!rc && lab->topo->sign) {
-		char keydir[4200];
-		paths_userdir(lab->userdir, sizeof lab->userdir);
-		snprintf(keydir, sizeof keydir, "%s/keys", lab->userdir);
-		rc = labsign_zones(lab->zones, cfg, lab->nzones, keydir, time(NULL), &lab->anchor, &lab->signing, err);
-		if (!rc && lab->anchor)
-			rc = labsign_write_anchor(lab->anchor, lab->userdir, err);
-	}
-	free(cfg);
+	/* The lab signs at startup against real time, so that a lab started
+	 * with --clock still begins with signatures valid now. */
+	rc = load_zones(lab, time(NULL), &lab->zones, &lab->nzones, &lab->anchor, &lab->signing, err);
 	for (size_t i = 0; i < lab->topo->nservers && !rc; i++) {
 		const struct topo_server *ts = &lab->topo->servers[i];
 		struct zone *zs[64];
-		for (size_t z = 0; z < ts->nzones && !rc; z++)
-			rc = lab_zone(lab, &ts->zones[z], &zs[z], err); /* finds the (signed) zone */
-		if (rc)
-			break;
 		lab->servers[i].ts = ts;
 		lab->servers[i].lab = lab;
-		if (authserver_init(&lab->servers[i].auth, zs, ts->nzones) != 0) {
+		if (server_zones(ts, lab->zones, lab->nzones, zs) != 0 || authserver_init(&lab->servers[i].auth, zs, ts->nzones) != 0) {
 			rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 			break;
 		}
@@ -290,4 +322,34 @@ const struct topo_server *lab_authority_for(const struct lab *lab, const char *n
 	}
 	ldns_rdf_deep_free(dname);
 	return best;
+}
+
+int lab_reload(struct lab *lab, time_t sign_time, struct dl_error *err)
+{
+	struct zone **zones = NULL;
+	size_t n = 0;
+	ldns_rr_list *anchor = NULL;
+	struct labsign_stats st;
+	int rc = load_zones(lab, sign_time, &zones, &n, &anchor, &st, err);
+	if (rc)
+		return rc; /* the lab goes on serving what it had */
+	for (size_t i = 0; i < lab->nservers; i++) {
+		struct lab_server *s = &lab->servers[i];
+		struct zone *zs[64];
+		if (server_zones(s->ts, zones, n, zs) == 0 && s->auth.zones.n == s->ts->nzones) {
+			memcpy(s->auth.zones.zones, zs, s->ts->nzones * sizeof *zs);
+			authserver_zones_changed(&s->auth);
+		}
+		if (s->resolver)
+			s->resolver->anchor = anchor;
+	}
+	for (size_t i = 0; i < lab->nzones; i++)
+		zone_free(lab->zones[i]);
+	free(lab->zones);
+	ldns_rr_list_deep_free(lab->anchor);
+	lab->zones = zones;
+	lab->nzones = n;
+	lab->anchor = anchor;
+	lab->signing = st;
+	return 0;
 }

@@ -5,6 +5,7 @@
 #define DNSLAB_LAB_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <uv.h>
 
 #include "dns/authserver.h"
@@ -54,6 +55,11 @@ int lab_topology_load(const char *path, struct topology **out, struct dl_error *
  * paths_userdir()/keys (made on first use) and the trust anchor is written
  * next to them.  Zone and topology errors are "file:line: ..." (DL_ERR_INPUT). */
 int lab_load(struct lab **out, const char *topology_path, int port, struct dl_error *err);
+
+/* Read every zone file again and sign the zones at sign_time (the lab
+ * clock's now, so a re-sign after a clock jump gives fresh signatures), then
+ * serve them.  On error (file:line in err) the old zones go on serving. */
+int lab_reload(struct lab *lab, time_t sign_time, struct dl_error *err);
 
 /* Start every server's listeners on loop.  When the port is taken on every
  * server address, *all_busy is set (another lab is probably running). */
