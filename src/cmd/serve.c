@@ -203,8 +203,8 @@ static void print_map_text(const struct lab *lab, FILE *out)
 	const struct topo_server *root = lab_authority_for(lab, ".");
 	const struct topo_server *res = lab_resolver(lab);
 	if (lab->anchor) {
-		fprintf(out, "\nDNSSEC: %zu zones signed (ECDSAP256SHA256, keys in %s/keys).\n", lab->signing.zones,
-			lab->userdir);
+		fprintf(out, "\nDNSSEC: %zu zones signed in %.0f ms (ECDSAP256SHA256, keys in %s/keys).\n",
+			lab->signing.zones, lab->signing.ms, lab->userdir);
 		fprintf(out, "Trust anchor: %s/trust-anchor.ds (drill -k, unbound) and\n"
 			     "              %s/trust-anchor.conf (delv -a).\n", lab->userdir, lab->userdir);
 	}
@@ -235,6 +235,8 @@ static void print_map_json(const struct lab *lab, FILE *out)
 	json_int(&j, lab->port);
 	json_key(&j, "signed_zones");
 	json_int(&j, (long long)lab->signing.zones);
+	json_key(&j, "signing_ms");
+	json_double(&j, lab->signing.ms);
 	json_key(&j, "trust_anchor");
 	if (lab->anchor) {
 		char path[4200];

@@ -9,6 +9,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <uv.h>
+
 #include "dnssec/keys.h"
 #include "dnssec/signer.h"
 #include "lab/paths.h"
@@ -186,6 +188,7 @@ int labsign_zones(struct zone **zones, const struct topo_zone *const *cfg, size_
 	memset(st, 0, sizeof *st);
 	if (n == 0)
 		return 0;
+	uint64_t started = uv_hrtime();
 	if (paths_mkdirs(keydir) != 0)
 		return dl_error_set(err, DL_ERR_ENV, "cannot create the key directory %s: %s", keydir, strerror(errno));
 	char lockpath[4200];
@@ -247,6 +250,7 @@ int labsign_zones(struct zone **zones, const struct topo_zone *const *cfg, size_
 	free(ord);
 	flock(lock, LOCK_UN);
 	close(lock);
+	st->ms = (double)(uv_hrtime() - started) / 1e6;
 	if (rc) {
 		ldns_rr_list_deep_free(*anchor);
 		*anchor = NULL;

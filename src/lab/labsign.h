@@ -20,6 +20,7 @@
 
 struct labsign_stats {
 	size_t zones, signatures, keys_made;
+	double ms; /* wall time spent, keys and signing */
 };
 
 /* zones[i] is served as configured by cfg[i] (borrowed).  Signed zones are

@@ -619,8 +619,9 @@ void chainview_validate(FILE *out, const struct val_report *r, bool color)
 /* ---- chainview_tree ---- */
 
 /* One zone's part of the tree is built first and printed after, because a
- * node's connector (├─ or └─) depends on whether a sibling follows it. */
-/* Room for the worst a report can hold: every DS naming every key. */
+ * node's connector (├─ or └─) depends on whether a sibling follows it.
+ * TREE_MAX has room for the worst a report can hold, every DS naming every
+ * key; past it nodes are left out, never written out of bounds. */
 #define TREE_MAX 160
 #define TREE_TEXT (VALR_WHY * 2 + 128)
 #define NO_STATE (-1)

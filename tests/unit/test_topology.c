@@ -87,21 +87,24 @@ static void test_load_lab_yaml(void **state)
 	struct dl_error err = { 0 };
 	assert_int_equal(topology_load("zones/lab.yaml", &cur, &err), 0);
 	assert_string_equal(cur->path, "zones/lab.yaml");
-	assert_int_equal(cur->nservers, 6);
+	/* dnssec: sign -- the lab signs its zones at startup. */
+	assert_true(cur->sign);
+	assert_int_equal(cur->nservers, 7);
 	static const struct {
 		const char *id, *name, *address;
 		size_t nzones;
 		int line;
 		enum topo_role role;
 	} want[] = {
-		{ "root", "a.root-servers.test.", "127.53.0.1", 1, 26, TOPO_AUTHORITATIVE },
-		{ "tld", "ns1.nic.test.", "127.53.1.1", 2, 35, TOPO_AUTHORITATIVE },
-		{ "example", "ns1.example.test.", "127.53.2.1", 2, 44, TOPO_AUTHORITATIVE },
-		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 51, TOPO_AUTHORITATIVE },
-		{ "student", "ns1.student.test.", "127.53.3.1", 0, 59, TOPO_AUTHORITATIVE },
-		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 67, TOPO_RESOLVER },
+		{ "root", "a.root-servers.test.", "127.53.0.1", 1, 36, TOPO_AUTHORITATIVE },
+		{ "tld", "ns1.nic.test.", "127.53.1.1", 2, 45, TOPO_AUTHORITATIVE },
+		{ "example", "ns1.example.test.", "127.53.2.1", 2, 54, TOPO_AUTHORITATIVE },
+		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 61, TOPO_AUTHORITATIVE },
+		{ "teach", "ns1.teach.test.", "127.53.2.3", 6, 81, TOPO_AUTHORITATIVE },
+		{ "student", "ns1.student.test.", "127.53.3.1", 0, 111, TOPO_AUTHORITATIVE },
+		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 119, TOPO_RESOLVER },
 	};
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		const struct topo_server *s = &cur->servers[i];
 		assert_int_equal(s->role, want[i].role);
 		assert_string_equal(s->id, want[i].id);
@@ -114,14 +117,48 @@ static void test_load_lab_yaml(void **state)
 	const struct topo_server *root = &cur->servers[0], *tld = &cur->servers[1], *ex = &cur->servers[2];
 	assert_string_equal(root->zones[0].origin, ".");
 	assert_string_equal(root->zones[0].file, "zones/root.zone");
-	assert_int_equal(root->zones[0].line, 29);
+	assert_int_equal(root->zones[0].line, 39);
 	assert_string_equal(tld->zones[0].origin, "test.");
 	assert_string_equal(tld->zones[0].file, "zones/test.zone");
 	assert_string_equal(tld->zones[1].origin, "arpa.");
 	assert_string_equal(tld->zones[1].file, "zones/arpa.zone");
-	assert_int_equal(tld->zones[1].line, 38);
+	assert_int_equal(tld->zones[1].line, 48);
 	assert_string_equal(ex->zones[1].origin, "2.0.192.in-addr.arpa.");
 	assert_string_equal(ex->zones[1].file, "zones/2.0.192.in-addr.arpa.zone");
+	/* Plain zone names are signed the default way: NSEC, no fault. */
+	for (size_t i = 0; i < 4; i++)
+		for (size_t z = 0; z < cur->servers[i].nzones; z++) {
+			const struct topo_zone *tz = &cur->servers[i].zones[z];
+			assert_true(tz->sign);
+			assert_false(tz->nsec3);
+			assert_int_equal(tz->iterations, 0);
+			assert_int_equal(tz->fault, TOPO_FAULT_NONE);
+		}
+	/* The teaching zones, each a map saying how it is signed. */
+	static const struct {
+		const char *origin, *file;
+		int line;
+		bool sign, nsec3;
+		enum topo_fault fault;
+	} teach[] = {
+		{ "nsec3.test.", "zones/nsec3.test.zone", 89, true, true, TOPO_FAULT_NONE },
+		{ "island.test.", "zones/island.test.zone", 92, true, false, TOPO_FAULT_NO_DS },
+		{ "unsigned.test.", "zones/unsigned.test.zone", 95, false, false, TOPO_FAULT_NONE },
+		{ "expired.test.", "zones/expired.test.zone", 98, true, false, TOPO_FAULT_EXPIRED },
+		{ "wrongds.test.", "zones/wrongds.test.zone", 102, true, false, TOPO_FAULT_WRONG_DS },
+		{ "badsig.test.", "zones/badsig.test.zone", 106, true, false, TOPO_FAULT_BAD_SIG },
+	};
+	const struct topo_server *tch = &cur->servers[4];
+	for (size_t i = 0; i < 6; i++) {
+		const struct topo_zone *tz = &tch->zones[i];
+		assert_string_equal(tz->origin, teach[i].origin);
+		assert_string_equal(tz->file, teach[i].file);
+		assert_int_equal(tz->line, teach[i].line);
+		assert_int_equal(tz->sign, teach[i].sign);
+		assert_int_equal(tz->nsec3, teach[i].nsec3);
+		assert_int_equal(tz->iterations, 0);
+		assert_int_equal(tz->fault, teach[i].fault);
+	}
 	for (size_t i = 0; i < cur->nservers; i++)
 		for (size_t z = 0; z < cur->servers[i].nzones; z++)
 			assert_int_equal(access(cur->servers[i].zones[z].file, R_OK), 0);
@@ -188,11 +225,199 @@ static void test_path_without_directory(void **state)
 	assert_string_equal(cur->servers[0].zones[0].file, "./root.zone");
 }
 
+/* ---- DNSSEC: dnssec: sign | files, and zone entries as maps ---- */
+
+/* One server, lines 1 to 5, whose zones list starts on line 6. */
+#define TEACH                              \
+	"servers:\n"                       \
+	"  - id: teach\n"                  \
+	"    name: ns1.teach.test.\n"      \
+	"    address: 127.53.2.3\n"        \
+	"    zones:\n"
+
+static void test_dnssec_sign_or_files(void **state)
+{
+	struct dl_error err = { 0 };
+	assert_int_equal(load_text("dnssec: sign\n" ROOT, &err), 0);
+	assert_true(cur->sign);
+	topology_free(cur);
+	cur = NULL;
+	assert_int_equal(load_text("dnssec: files\n" ROOT, &err), 0);
+	assert_false(cur->sign);
+	topology_free(cur);
+	cur = NULL;
+	/* Without the key the zone files are served as written. */
+	assert_int_equal(load_text(ROOT, &err), 0);
+	assert_false(cur->sign);
+}
+
+static void test_zone_map_defaults(void **state)
+{
+	/* A map with only 'zone' is a plain name: signed, NSEC, no fault. */
+	struct dl_error err = { 0 };
+	assert_int_equal(load_text(TEACH
+				   "      - { zone: island.test }\n"
+				   "      - plain.test.\n",
+				   &err),
+			 0);
+	const struct topo_server *s = &cur->servers[0];
+	assert_int_equal(s->nzones, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct topo_zone *tz = &s->zones[i];
+		assert_int_equal(tz->line, 6 + (int)i);
+		assert_true(tz->sign);
+		assert_false(tz->nsec3);
+		assert_int_equal(tz->iterations, 0);
+		assert_int_equal(tz->fault, TOPO_FAULT_NONE);
+	}
+	/* The origin gets its trailing dot and its file next to lab.yaml. */
+	assert_string_equal(s->zones[0].origin, "island.test.");
+	char want[200];
+	snprintf(want, sizeof want, "%s/island.test.zone", tmpdir);
+	assert_string_equal(s->zones[0].file, want);
+	assert_string_equal(s->zones[1].origin, "plain.test.");
+}
+
+static void test_zone_map_parsed(void **state)
+{
+	struct dl_error err = { 0 };
+	assert_int_equal(load_text(TEACH
+				   "      - { zone: a.test., denial: nsec3, iterations: 0 }\n"
+				   "      - zone: b.test.\n"
+				   "        iterations: 2500\n" /* before its denial: order does not matter */
+				   "        denial: nsec3\n"
+				   "        fault: expired\n"
+				   "      - { zone: c.test., sign: no }\n"
+				   "      - { zone: d.test., sign: false, fault: none }\n"
+				   "      - { zone: e.test., sign: yes, denial: nsec, fault: no-ds }\n"
+				   "      - { zone: f.test., sign: true, fault: wrong-ds }\n"
+				   "      - { zone: g.test., fault: bad-sig, denial: nsec3, iterations: 10 }\n",
+				   &err),
+			 0);
+	static const struct {
+		const char *origin;
+		int line;
+		bool sign, nsec3;
+		unsigned iterations;
+		enum topo_fault fault;
+	} want[] = {
+		{ "a.test.", 6, true, true, 0, TOPO_FAULT_NONE },
+		{ "b.test.", 7, true, true, 2500, TOPO_FAULT_EXPIRED },
+		{ "c.test.", 11, false, false, 0, TOPO_FAULT_NONE },
+		{ "d.test.", 12, false, false, 0, TOPO_FAULT_NONE },
+		{ "e.test.", 13, true, false, 0, TOPO_FAULT_NO_DS },
+		{ "f.test.", 14, true, false, 0, TOPO_FAULT_WRONG_DS },
+		{ "g.test.", 15, true, true, 10, TOPO_FAULT_BAD_SIG },
+	};
+	const struct topo_server *s = &cur->servers[0];
+	assert_int_equal(s->nzones, 7);
+	for (size_t i = 0; i < 7; i++) {
+		const struct topo_zone *tz = &s->zones[i];
+		assert_string_equal(tz->origin, want[i].origin);
+		assert_int_equal(tz->line, want[i].line);
+		assert_int_equal(tz->sign, want[i].sign);
+		assert_int_equal(tz->nsec3, want[i].nsec3);
+		assert_int_equal(tz->iterations, want[i].iterations);
+		assert_int_equal(tz->fault, want[i].fault);
+	}
+}
+
+static void test_fault_names(void **state)
+{
+	assert_string_equal(topo_fault_name(TOPO_FAULT_NONE), "none");
+	assert_string_equal(topo_fault_name(TOPO_FAULT_NO_DS), "no-ds");
+	assert_string_equal(topo_fault_name(TOPO_FAULT_EXPIRED), "expired");
+	assert_string_equal(topo_fault_name(TOPO_FAULT_WRONG_DS), "wrong-ds");
+	assert_string_equal(topo_fault_name(TOPO_FAULT_BAD_SIG), "bad-sig");
+	assert_string_equal(topo_fault_name((enum topo_fault)99), "?");
+}
+
+static void test_bad_dnssec_value(void **state)
+{
+	static const char *const why =
+		"'dnssec' must be 'sign' (the lab signs its zones) or 'files' (served as written)";
+	expect_error(ROOT "dnssec: yes\n", 6, why);
+	expect_error("# comment\ndnssec: signed\n" ROOT, 2, why);
+	expect_error("dnssec: [sign]\n" ROOT, 1, why);
+}
+
+static void test_unknown_zone_key(void **state)
+{
+	/* At the offending key's own line, with the list of valid keys. */
+	expect_error(TEACH
+		     "      - { zone: a.test. }\n"
+		     "      - zone: b.test.\n"
+		     "        falt: expired\n",
+		     8, "unknown key 'falt' (expected one of: zone, sign, denial, iterations, fault)");
+	expect_error(TEACH "      - {origin: arpa.}\n", 6,
+		     "unknown key 'origin' (expected one of: zone, sign, denial, iterations, fault)");
+}
+
+static void test_zone_map_without_zone(void **state)
+{
+	expect_error(TEACH "      - a.test.\n      - { denial: nsec3 }\n", 7, "missing 'zone'");
+	expect_error(TEACH "      - { zone: [a.test.] }\n", 6, "'zone' must be text, not a list");
+}
+
+static void test_bad_fault(void **state)
+{
+	static const char *const why = "'fault' must be one of: none, no-ds, expired, wrong-ds, bad-sig";
+	expect_error(TEACH
+		     "      - zone: a.test.\n"
+		     "        fault: expired\n"
+		     "      - zone: b.test.\n"
+		     "        fault: wrongds\n",
+		     9, why);
+	expect_error(TEACH "      - { zone: a.test., fault: Expired }\n", 6, why);
+	expect_error(TEACH "      - { zone: a.test., fault: }\n", 6, why);
+	expect_error(TEACH "      - { zone: a.test., fault: [expired] }\n", 6, why);
+}
+
+static void test_fault_needs_signed_zone(void **state)
+{
+	/* Reported at the fault, whichever comes first in the map. */
+	expect_error(TEACH
+		     "      - zone: a.test.\n"
+		     "        sign: no\n"
+		     "        fault: no-ds\n",
+		     8, "a fault needs a signed zone (sign: no)");
+	expect_error(TEACH
+		     "      - zone: a.test.\n"
+		     "        fault: bad-sig\n"
+		     "        sign: false\n",
+		     7, "a fault needs a signed zone (sign: no)");
+}
+
+static void test_bad_sign_and_denial(void **state)
+{
+	expect_error(TEACH "      - { zone: a.test., sign: maybe }\n", 6, "'sign' must be yes or no");
+	expect_error(TEACH "      - zone: a.test.\n        sign: [yes]\n", 7, "'sign' must be yes or no");
+	expect_error(TEACH "      - zone: a.test.\n        denial: nsec5\n", 7, "'denial' must be nsec or nsec3");
+	expect_error(TEACH "      - { zone: a.test., denial: NSEC3 }\n", 6, "'denial' must be nsec or nsec3");
+}
+
+static void test_iterations_need_nsec3(void **state)
+{
+	static const char *const why = "'iterations' must be a number from 0 to 2500, with denial: nsec3";
+	/* Without denial: nsec3, even 0 (RFC 9276's value) is refused. */
+	expect_error(TEACH "      - zone: a.test.\n        iterations: 0\n", 7, why);
+	expect_error(TEACH "      - zone: a.test.\n        denial: nsec\n        iterations: 0\n", 8, why);
+	/* With it, only a number from 0 to 2500. */
+	expect_error(TEACH "      - { zone: a.test., denial: nsec3, iterations: 2501 }\n", 6, why);
+	expect_error(TEACH "      - { zone: a.test., denial: nsec3, iterations: -1 }\n", 6, why);
+	expect_error(TEACH "      - { zone: a.test., denial: nsec3, iterations: ten }\n", 6, why);
+	expect_error(TEACH "      - { zone: a.test., denial: nsec3, iterations: 1x }\n", 6, why);
+	expect_error(TEACH "      - { zone: a.test., denial: nsec3, iterations: \"\" }\n", 6, why);
+}
+
 /* ---- errors ---- */
 
 static void test_unknown_top_key(void **state)
 {
-	expect_error(ROOT "server:\n  - id: x\n", 6, "unknown key 'server' (expected one of: servers)");
+	expect_error(ROOT "server:\n  - id: x\n", 6, "unknown key 'server' (expected one of: servers, dnssec)");
+	/* dnssec is a known key now; a misspelling of it is not. */
+	expect_error("dnssec: sign\n" ROOT "dnsec: files\n", 7,
+		     "unknown key 'dnsec' (expected one of: servers, dnssec)");
 }
 
 static void test_unknown_server_key(void **state)
@@ -293,10 +518,14 @@ static void test_zone_not_a_name(void **state)
 		     "    address: 127.53.1.1\n"
 		     "    zones:\n"
 		     "      - test.\n"
-		     "      - {origin: arpa.}\n",
-		     7, "a zone must be a domain name");
+		     "      - [arpa.]\n",
+		     7, "a zone must be a domain name, or a map with 'zone'");
 	expect_error("servers:\n  - id: a\n    name: a.\n    address: 127.0.0.1\n    zones: [\"\"]\n", 5,
-		     "a zone must be a domain name");
+		     "a zone must be a domain name, or a map with 'zone'");
+	/* A map names its zone with 'zone': an empty one is no name either. */
+	expect_error("servers:\n  - id: a\n    name: a.\n    address: 127.0.0.1\n    zones:\n"
+		     "      - { zone: \"\" }\n",
+		     6, "a zone must be a domain name");
 }
 
 static void test_empty_servers(void **state)
@@ -359,6 +588,17 @@ int main(void)
 		T(test_find_server),
 		T(test_names_made_absolute_and_paths),
 		T(test_path_without_directory),
+		T(test_dnssec_sign_or_files),
+		T(test_zone_map_defaults),
+		T(test_zone_map_parsed),
+		T(test_fault_names),
+		T(test_bad_dnssec_value),
+		T(test_unknown_zone_key),
+		T(test_zone_map_without_zone),
+		T(test_bad_fault),
+		T(test_fault_needs_signed_zone),
+		T(test_bad_sign_and_denial),
+		T(test_iterations_need_nsec3),
 		T(test_unknown_top_key),
 		T(test_unknown_server_key),
 		T(test_missing_address),

@@ -157,10 +157,21 @@ static void test_lab_zones_negative_ttl(void **state)
 		size_t nrecords;
 	} lab[] = {
 		{ "zones/root.zone", ".", 3600, 6 },                   /* min(86400, 3600) */
-		{ "zones/test.zone", "test.", 3600, 7 },               /* min(3600, 86400) */
+		/* 19 records: SOA, NS, 2 A, example NS and its glue A, lame NS,
+		 * and the six teaching zones' NS with their glue A (the lab adds
+		 * the DS records when it signs; the file has none). */
+		{ "zones/test.zone", "test.", 3600, 19 },              /* min(3600, 86400) */
 		{ "zones/arpa.zone", "arpa.", 3600, 3 },               /* min(3600, 86400) */
 		{ "zones/2.0.192.in-addr.arpa.zone", "2.0.192.in-addr.arpa.", 300, 13 },
 		{ "zones/shop.example.test.zone", "shop.example.test.", 300, 7 },
+		/* The DNSSEC teaching zones (min(3600, 300)): SOA, NS, the apex
+		 * TXT, ns1 A, www A and AAAA, plus each zone's extras. */
+		{ "zones/nsec3.test.zone", "nsec3.test.", 300, 8 },     /* + a.b A, *.wild TXT */
+		{ "zones/island.test.zone", "island.test.", 300, 6 },
+		{ "zones/unsigned.test.zone", "unsigned.test.", 300, 6 },
+		{ "zones/expired.test.zone", "expired.test.", 300, 6 },
+		{ "zones/wrongds.test.zone", "wrongds.test.", 300, 6 },
+		{ "zones/badsig.test.zone", "badsig.test.", 300, 7 },   /* + ok A */
 		{ "tests/unit/data/corner.test.zone", "corner.test.", 300, 35 }, /* min(900, 300) */
 	};
 	for (size_t i = 0; i < sizeof lab / sizeof lab[0]; i++) {
