@@ -219,6 +219,14 @@ run_client() {
 	return $cl_rc
 }
 
+# --- The lab's keys and trust anchor, in the temp dir ------------------------
+# One embedded lab (a single query) signs the lab and writes the anchor that
+# Unbound validates from; dnslab serve reuses the same keys.
+export DNSLAB_HOME="$TMP/home"
+"$DNSLAB" query . SOA @root --port "$PORT" >/dev/null 2>"$TMP/anchor.err" ||
+	die "could not make the lab's trust anchor: $(cat "$TMP/anchor.err")"
+[ -s "$DNSLAB_HOME/trust-anchor.ds" ] || die "no trust anchor in $DNSLAB_HOME"
+
 # --- Unbound: a private configuration in the temp dir ----------------------
 mkdir -p "$UB_DIR"
 cat >"$UB_DIR/root.hints" <<EOF
@@ -240,8 +248,9 @@ server:
 	do-not-query-localhost: no
 	local-zone: "test." nodefault
 	root-hints: "$UB_DIR/root.hints"
-	# the lab is not signed yet: no validator, no trust anchor
-	module-config: "iterator"
+	# both resolvers validate from the lab's trust anchor
+	module-config: "validator iterator"
+	trust-anchor-file: "$DNSLAB_HOME/trust-anchor.ds"
 	qname-minimisation: yes
 	harden-referral-path: no
 	prefetch: no
@@ -280,7 +289,7 @@ done
 
 say "dnslab cold-resolution latency benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $ncpu CPUs"
 say "  dnslab:  $DNSLAB serve --port $PORT, resolver $RES_ADDR  (taskset -c $SCPU)"
-say "  Unbound: $(unbound -V 2>/dev/null | head -1) on $UB_ADDR port $PORT, iterator only, qname-minimisation  (taskset -c $SCPU)"
+say "  Unbound: $(unbound -V 2>/dev/null | head -1) on $UB_ADDR port $PORT, validating (lab trust anchor), qname-minimisation  (taskset -c $SCPU)"
 say "  client:  taskset -c $CCPU python3 bench/resolve_client.py; flush before every query, $IDLE ms idle around it"
 say "  names:   $ROUNDS rounds x $NAMES distinct names under *.wild.example.test. (A 192.0.2.80), both resolvers each"
 say ""

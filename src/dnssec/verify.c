@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dnssec/rrsig.h"
+
 /* The walk records jobs in zone order: an RRset whose signatures are to be
  * checked, or a problem found on the way.  The signature checks, nearly all
  * of the time, then run on VERIFY_THREADS threads; the report follows the
@@ -32,20 +34,12 @@ struct vjob {
 	bool rrset;         /* a signature check, not a recorded problem */
 };
 
-/* A DNSKEY ready for OpenSSL: building the EVP_PKEY is most of the cost of
- * ldns_verify_rrsig_keylist_time, which does it for every signature. */
-struct vkey {
-	uint16_t tag;
-	uint8_t alg;
-	EVP_PKEY *pkey; /* owned */
-};
-
 #define VERIFY_MAX_KEYS 16
 
 struct vctx {
 	const struct zone *z;
 	ldns_rr_list *keys; /* the apex DNSKEY RRset, borrowed records */
-	struct vkey fast[VERIFY_MAX_KEYS];
+	struct rrsig_key fast[VERIFY_MAX_KEYS]; /* the apex keys, prepared once */
 	size_t nfast;
 	time_t at;
 	verify_report_fn report;
@@ -123,70 +117,19 @@ static void check_rrset(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type
 	}
 }
 
-/* The RRset as RFC 4034 6.2 signs it: original TTL, wildcard owner by the
- * labels field, canonical form and order (what ldns does before verifying). */
-static ldns_rr_list *canonical_rrset(const ldns_rr_list *set, const ldns_rr *sig)
-{
-	ldns_rr_list *c = ldns_rr_list_clone(set);
-	uint32_t ttl = ldns_rdf2native_int32(ldns_rr_rdf(sig, 3));
-	uint8_t labels = ldns_rdf2native_int8(ldns_rr_rdf(sig, 2));
-	for (size_t i = 0; c && i < ldns_rr_list_rr_count(c); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(c, i);
-		size_t have = ldns_dname_label_count(ldns_rr_owner(rr));
-		if (labels < have) {
-			ldns_rdf *base = ldns_dname_clone_from(ldns_rr_owner(rr), have - labels);
-			ldns_rdf *star = ldns_dname_new_frm_str("*");
-			if (base && star && ldns_dname_cat(star, base) == LDNS_STATUS_OK) {
-				ldns_rdf_deep_free(ldns_rr_owner(rr));
-				ldns_rr_set_owner(rr, star);
-				star = NULL;
-			}
-			ldns_rdf_deep_free(base);
-			ldns_rdf_deep_free(star);
-		}
-		ldns_rr_set_ttl(rr, ttl);
-		ldns_rr2canonical(rr);
-	}
-	if (c)
-		ldns_rr_list_sort(c);
-	return c;
-}
-
-/* ECDSA P-256 (the lab's algorithm) with a prepared key.  Returns
- * LDNS_STATUS_NOT_IMPL to let ldns do anything else. */
+/* A prepared key of the zone checks sig; LDNS_STATUS_NOT_IMPL when sig
+ * names none of them (more keys than VERIFY_MAX_KEYS, or an unknown tag). */
 static ldns_status fast_verify(const struct vctx *v, const ldns_rr_list *set, const ldns_rr *sig)
 {
 	if (ldns_rr_rd_count(sig) < 9)
 		return LDNS_STATUS_NOT_IMPL;
 	uint8_t alg = ldns_rdf2native_int8(ldns_rr_rdf(sig, 1));
 	uint16_t tag = ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig));
-	const struct vkey *key = NULL;
-	for (size_t i = 0; i < v->nfast && !key; i++)
+	ldns_status st = LDNS_STATUS_NOT_IMPL;
+	/* Key tags may collide: try each key that has the tag. */
+	for (size_t i = 0; i < v->nfast && st != LDNS_STATUS_OK; i++)
 		if (v->fast[i].tag == tag && v->fast[i].alg == alg)
-			key = &v->fast[i];
-	if (!key || alg != LDNS_ECDSAP256SHA256 ||
-	    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) != ldns_rr_get_type(ldns_rr_list_rr(set, 0)))
-		return LDNS_STATUS_NOT_IMPL;
-	int32_t inception = (int32_t)ldns_rdf2native_int32(ldns_rr_rrsig_inception(sig));
-	int32_t expiration = (int32_t)ldns_rdf2native_int32(ldns_rr_rrsig_expiration(sig));
-	int32_t now = (int32_t)v->at;
-	if (expiration - inception < 0)
-		return LDNS_STATUS_CRYPTO_EXPIRATION_BEFORE_INCEPTION;
-	if (now - inception < 0)
-		return LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED;
-	if (expiration - now < 0)
-		return LDNS_STATUS_CRYPTO_SIG_EXPIRED;
-	ldns_rr_list *c = canonical_rrset(set, sig);
-	ldns_buffer *data = ldns_buffer_new(1024), *der = ldns_buffer_new(128); /* both grow as needed */
-	ldns_status st = LDNS_STATUS_MEM_ERR;
-	if (c && data && der && ldns_rrsig2buffer_wire(data, sig) == LDNS_STATUS_OK &&
-	    ldns_rr_list2buffer_wire(data, c) == LDNS_STATUS_OK &&
-	    ldns_convert_ecdsa_rrsig_rdf2asn1(der, ldns_rr_rdf(sig, 8)) == LDNS_STATUS_OK)
-		st = ldns_verify_rrsig_evp_raw(ldns_buffer_begin(der), ldns_buffer_position(der), data, key->pkey,
-					       EVP_sha256());
-	ldns_buffer_free(data);
-	ldns_buffer_free(der);
-	ldns_rr_list_deep_free(c);
+			st = rrsig_verify(set, sig, &v->fast[i], v->at);
 	return st;
 }
 
@@ -398,15 +341,9 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 		ldns_rr_list_free(v.keys);
 		return st->problems;
 	}
-	for (const ldns_dnssec_rrs *k = keyset->rrs; k && v.nfast < VERIFY_MAX_KEYS; k = k->next) {
-		const ldns_rdf *pub = ldns_rr_rdf(k->rr, 3);
-		uint8_t alg = ldns_rdf2native_int8(ldns_rr_rdf(k->rr, 2));
-		EVP_PKEY *pk = alg == LDNS_ECDSAP256SHA256 && pub
-				       ? ldns_ecdsa2pkey_raw(ldns_rdf_data(pub), ldns_rdf_size(pub), alg)
-				       : NULL;
-		if (pk)
-			v.fast[v.nfast++] = (struct vkey){ ldns_calc_keytag(k->rr), alg, pk };
-	}
+	for (const ldns_dnssec_rrs *k = keyset->rrs; k && v.nfast < VERIFY_MAX_KEYS; k = k->next)
+		if (rrsig_key_init(&v.fast[v.nfast], k->rr) == 0)
+			v.nfast++;
 	/* Keys: a key signing key, and one the anchors name. */
 	bool sep = false, anchored = !anchors || ldns_rr_list_rr_count(anchors) == 0;
 	for (const ldns_dnssec_rrs *k = keyset->rrs; k; k = k->next) {
@@ -537,7 +474,7 @@ size_t verify_zone(const struct zone *z, const ldns_rr_list *anchors, time_t at,
 	}
 	free(v.jobs);
 	for (size_t i = 0; i < v.nfast; i++)
-		EVP_PKEY_free(v.fast[i].pkey);
+		rrsig_key_clear(&v.fast[i]);
 	ldns_rr_list_free(v.keys);
 	return st->problems;
 }

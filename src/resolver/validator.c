@@ -5,6 +5,8 @@
  * checked once however often validator_run is called. */
 #include "resolver/validator.h"
 
+#include "dnssec/rrsig.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +17,20 @@
 
 enum vz_state { VZ_DS_OK, VZ_SECURE, VZ_INSECURE, VZ_BOGUS };
 
+#define MAX_KEYS 16
+
+/* The keys of a zone, prepared once for all the signatures they check. */
+struct keyset {
+	struct rrsig_key k[MAX_KEYS];
+	size_t n;
+};
+
 struct vzone {
 	ldns_rdf *name;
 	enum vz_state state;
 	ldns_rr_list *ds;   /* the DS set (or the anchor), owned */
 	ldns_rr_list *keys; /* the DNSKEY set, owned, once secure */
+	struct keyset ks;   /* keys prepared, borrowing from keys */
 	struct valr_link *link;
 };
 
@@ -126,6 +137,21 @@ static bool time_before(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) < 0;
 }
 
+static void keyset_fill(struct keyset *ks, const ldns_rr_list *keys)
+{
+	ks->n = 0;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(keys) && ks->n < MAX_KEYS; i++)
+		if (rrsig_key_init(&ks->k[ks->n], ldns_rr_list_rr(keys, i)) == 0)
+			ks->n++;
+}
+
+static void keyset_clear(struct keyset *ks)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		rrsig_key_clear(&ks->k[i]);
+	ks->n = 0;
+}
+
 struct check {
 	uint16_t ede;
 	char why[VALR_WHY];
@@ -144,7 +170,7 @@ static const char *type_name(ldns_rr_type t, char *buf, size_t len)
 /* Check rrset (one owner and type) against its RRSIGs in sigs with the zone
  * keys in keys (a DNSKEY list) of signer zone.  True when one signature
  * verifies; else c says why. */
-static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr_list *sigs, const ldns_rr_list *keys,
+static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr_list *sigs, const struct keyset *keys,
 			 const ldns_rdf *zone, struct check *c)
 {
 	memset(c, 0, sizeof *c);
@@ -173,12 +199,12 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 			early = true;
 			continue;
 		}
-		for (size_t k = 0; k < ldns_rr_list_rr_count(keys); k++) {
-			ldns_rr *key = ldns_rr_list_rr(keys, k);
-			if (ldns_calc_keytag(key) != c->sig.tag || ldns_rdf2native_int8(ldns_rr_rdf(key, 2)) != c->sig.alg)
+		for (size_t k = 0; k < keys->n; k++) {
+			const struct rrsig_key *key = &keys->k[k];
+			if (key->tag != c->sig.tag || key->alg != c->sig.alg)
 				continue;
 			key_found = true;
-			if (!(ldns_rdf2native_int16(ldns_rr_rdf(key, 0)) & LDNS_KEY_ZONE_KEY))
+			if (!(key->flags & LDNS_KEY_ZONE_KEY))
 				continue;
 			if (tried >= VAL_MAX_PER_RRSET || v->rep.validations >= VAL_MAX_PER_QUERY) {
 				c->ede = EDE_DNSSEC_BOGUS;
@@ -189,10 +215,7 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 			}
 			tried++;
 			v->rep.validations++;
-			ldns_rr_list *one = ldns_rr_list_new();
-			ldns_rr_list_push_rr(one, key);
-			ldns_status s = ldns_verify_rrsig_keylist_time(rrset, (ldns_rr *)sig, one, (time_t)now, NULL);
-			ldns_rr_list_free(one);
+			ldns_status s = rrsig_verify(rrset, sig, key, (time_t)now);
 			if (s == LDNS_STATUS_OK) {
 				c->sig.verified = true;
 				return true;
@@ -421,13 +444,17 @@ static void zone_keys(struct validator *v, struct vzone *z, const struct fetched
 	} else {
 		struct check c;
 		/* The DNSKEY set must be signed by a key the DS names. */
-		bool ok = verify_rrset(v, keys, sigs, matched, z->name, &c);
+		struct keyset ks;
+		keyset_fill(&ks, matched);
+		bool ok = verify_rrset(v, keys, sigs, &ks, z->name, &c);
+		keyset_clear(&ks);
 		l->key_sig = c.sig;
 		l->has_key_sig = c.has_sig;
 		if (ok) {
 			for (size_t k = 0; k < l->nkeys; k++)
 				l->keys[k].signed_keys = l->keys[k].tag == c.sig.tag && l->keys[k].matches_ds;
 			z->keys = ldns_rr_list_clone(keys);
+			keyset_fill(&z->ks, z->keys);
 			z->state = VZ_SECURE;
 			l->state = VAL_SECURE;
 		} else {
@@ -678,7 +705,7 @@ static ldns_rr_list *verified_proof(struct validator *v, const ldns_rr_list *aut
 			*iterations = ldns_nsec3_iterations(rr);
 		ldns_rr_list *one = ldns_rr_list_new();
 		ldns_rr_list_push_rr(one, rr);
-		bool ok = verify_rrset(v, one, auth, z->keys, z->name, c);
+		bool ok = verify_rrset(v, one, auth, &z->ks, z->name, c);
 		ldns_rr_list_free(one);
 		if (!ok) {
 			ldns_rr_list_free(out);
@@ -774,7 +801,7 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target)
 		if (ldns_rr_list_rr_count(ds)) {
 			struct check c;
 			ldns_rr_list *sigs = select_rrs(f->answer, n, LDNS_RR_TYPE_RRSIG);
-			bool ok = verify_rrset(v, ds, sigs, z->keys, z->name, &c);
+			bool ok = verify_rrset(v, ds, sigs, &z->ks, z->name, &c);
 			ldns_rr_list_free(sigs);
 			struct vzone *child = zone_add(v, n, ok ? VZ_DS_OK : VZ_BOGUS);
 			if (!child) {
@@ -956,7 +983,7 @@ static bool check_set(struct validator *v, const ldns_rr *first)
 	}
 	ldns_rr_list *set = select_rrs(v->answer, owner, t);
 	struct check c;
-	bool ok = verify_rrset(v, set, v->answer, z->keys, z->name, &c);
+	bool ok = verify_rrset(v, set, v->answer, &z->ks, z->name, &c);
 	ldns_rr_list_free(set);
 	add_sig_report(v, &c);
 	if (!ok) {
@@ -1025,7 +1052,7 @@ static void check_negative(struct validator *v)
 	}
 	ldns_rr_list *set = select_rrs(v->authority, ldns_rr_owner(soa), LDNS_RR_TYPE_SOA);
 	struct check c;
-	bool ok = verify_rrset(v, set, v->authority, z->keys, z->name, &c);
+	bool ok = verify_rrset(v, set, v->authority, &z->ks, z->name, &c);
 	ldns_rr_list_free(set);
 	add_sig_report(v, &c);
 	if (!ok) {
@@ -1153,6 +1180,7 @@ void validator_free(struct validator *v)
 	for (size_t i = 0; i < v->nzones; i++) {
 		ldns_rdf_deep_free(v->zones[i].name);
 		ldns_rr_list_deep_free(v->zones[i].ds);
+		keyset_clear(&v->zones[i].ks);
 		ldns_rr_list_deep_free(v->zones[i].keys);
 	}
 	for (size_t i = 0; i < v->nnoncut; i++)

@@ -1,0 +1,34 @@
+/* rrsig.h: checking one RRSIG over an RRset with one DNSKEY, fast for the
+ * lab's algorithm.  ldns_verify_rrsig_keylist_time builds an OpenSSL key
+ * from the DNSKEY's rdata for every signature; here a key is prepared once
+ * and reused, which is what both `dnslab verify` (a whole zone) and the
+ * resolver's validator (a few keys, many answers) need. */
+#ifndef DNSLAB_RRSIG_H
+#define DNSLAB_RRSIG_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <ldns/ldns.h>
+#include <openssl/evp.h>
+
+struct rrsig_key {
+	const ldns_rr *dnskey; /* borrowed */
+	uint16_t tag;
+	uint8_t alg;
+	uint16_t flags;
+	EVP_PKEY *pkey;        /* owned; NULL when ldns does the work */
+};
+
+/* Prepare dnskey (borrowed: it must outlive k).  0, or -1 when it is not a
+ * DNSKEY. */
+int rrsig_key_init(struct rrsig_key *k, const ldns_rr *dnskey);
+void rrsig_key_clear(struct rrsig_key *k);
+
+/* Does sig (an RRSIG over set, whose records share owner and type) verify
+ * with k at time at (RFC 4034 3.1.5 serial arithmetic on the window)?
+ * LDNS_STATUS_OK, or the ldns status saying why not
+ * (LDNS_STATUS_CRYPTO_SIG_EXPIRED, ..._NOT_INCEPTED, ..._BOGUS ...). */
+ldns_status rrsig_verify(const ldns_rr_list *set, const ldns_rr *sig, const struct rrsig_key *k, time_t at);
+
+#endif
