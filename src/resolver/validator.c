@@ -167,6 +167,14 @@ static const char *type_name(ldns_rr_type t, char *buf, size_t len)
 	return buf;
 }
 
+static void describe(const ldns_rr *first, const ldns_rdf *zone, char owner[VALR_NAME], char tn[24],
+		     char zn[VALR_NAME])
+{
+	name_str(ldns_rr_owner(first), owner, VALR_NAME);
+	type_name(ldns_rr_get_type(first), tn, 24);
+	name_str(zone, zn, VALR_NAME);
+}
+
 /* Check rrset (one owner and type) against its RRSIGs in sigs with the zone
  * keys in keys (a DNSKEY list) of signer zone.  True when one signature
  * verifies; else c says why. */
@@ -175,10 +183,8 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 {
 	memset(c, 0, sizeof *c);
 	const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
+	/* The names are spelled out only for the reason of a failure. */
 	char owner[VALR_NAME], tn[24], zn[VALR_NAME];
-	name_str(ldns_rr_owner(first), owner, sizeof owner);
-	type_name(ldns_rr_get_type(first), tn, sizeof tn);
-	name_str(zone, zn, sizeof zn);
 	unsigned tried = 0;
 	bool any_sig = false, expired = false, early = false, key_found = false;
 	uint32_t now = (uint32_t)v->now;
@@ -208,6 +214,7 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 				continue;
 			if (tried >= VAL_MAX_PER_RRSET || v->rep.validations >= VAL_MAX_PER_QUERY) {
 				c->ede = EDE_DNSSEC_BOGUS;
+				describe(first, zone, owner, tn, zn);
 				snprintf(c->why, sizeof c->why,
 					 "too many signature checks for %s %s (at most %d per RRset and %d per query, "
 					 "the KeyTrap limits)", owner, tn, VAL_MAX_PER_RRSET, VAL_MAX_PER_QUERY);
@@ -222,6 +229,7 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 			}
 		}
 	}
+	describe(first, zone, owner, tn, zn);
 	if (!any_sig) {
 		c->ede = EDE_RRSIGS_MISSING;
 		snprintf(c->why, sizeof c->why, "%s %s has no RRSIG by %s, which is signed", owner, tn, zn);

@@ -6,7 +6,7 @@
 # truncation and TCP (RFC 7766), opcodes, classes and zone transfers.
 . tests/cli/lib.sh
 
-ROOT=127.53.0.1 TLD=127.53.1.1 EX=127.53.2.1 SHOP=127.53.2.2 STUDENT=127.53.3.1
+ROOT=127.53.0.1 TLD=127.53.1.1 EX=127.53.2.1 SHOP=127.53.2.2 TEACH=127.53.2.3 STUDENT=127.53.3.1
 
 # q SERVER ARGS...: dig +norec (add +rec to override); the output in $OUT.
 q() {
@@ -152,18 +152,83 @@ hdr "below the lame delegation, from the tld: a referral" NOERROR "qr"
 is "lame referral: NS" AUTHORITY "lame.test. 172800 IN NS ns1.example.test."
 
 # ---- DS: answered by the parent side of the cut -----------------------------------------
-q $TLD example.test DS
-hdr "DS at a cut, from the parent" NOERROR "qr aa"
-expect_eq "DS from the parent: empty answer (no DS yet)" "0" "$(count ANSWER)"
-is "DS from the parent: the parent's SOA, not a referral" AUTHORITY "$SOA_TEST"
+# The lab (dnssec: sign) signs every zone and puts each signed child's DS in
+# its parent. A DS query is answered by the parent, authoritatively (AA), not
+# with a referral: the DS is the parent's data, the hash of the child's KSK.
 
-q $EX shop.example.test DS
-hdr "DS for shop from example.test" NOERROR "qr aa"
-is "DS for shop: example.test's SOA" AUTHORITY "$SOA_EX"
+# ksk_ds SERVER ZONE: "TAG ALG DIGEST-TYPE DIGEST" of the SHA-256 DS
+# (ldns-key2ds -2) of the one KSK (flags 257) that ZONE's own server publishes.
+ksk_ds() {
+	d "$1" +norec +noall +answer +nosplit "$2" DNSKEY | awk '$4 == "DNSKEY" && $5 == 257' >"$TMP/ksk.key"
+	[ "$(wc -l <"$TMP/ksk.key")" -eq 1 ] || { echo "not one KSK: $(cat "$TMP/ksk.key")"; return; }
+	ldns-key2ds -n -2 "$TMP/ksk.key" | awk '{ print $5, $6, $7, toupper($8) }'
+}
+# key_tag SERVER ZONE KSK|ZSK: the key tag of ZONE's one KSK or ZSK, as dig +multi prints it.
+key_tag() {
+	d "$1" +norec +noall +answer +multi "$2" DNSKEY | sed -n "s/.*; $3; alg = ECDSAP256SHA256 ; key id = \([0-9]*\)\$/\1/p" | paste -sd' '
+}
+# ds_rdata: "TAG ALG DIGEST-TYPE DIGEST" of the DS records in the answer of $OUT.
+ds_rdata() { section ANSWER | awk '$4 == "DS" { print $5, $6, $7, toupper($8) }'; }
+# is_ds DESC PARENT ZONE TTL CHILD: PARENT answers ZONE DS with one DS record,
+# AA, algorithm 13 and digest type 2, matching the KSK CHILD publishes.
+is_ds() {
+	q "$2" "$3" DS +nosplit
+	hdr "$1" NOERROR "qr aa"
+	expect_eq "$1: one DS record" "1" "$(count ANSWER)"
+	expect_eq "$1: owner, TTL, algorithm 13 (ECDSAP256SHA256), digest type 2 (SHA-256)" \
+		"$3 $4 IN DS 13 2" "$(section ANSWER | cut -d' ' -f1-4,6,7)"
+	want=$(ksk_ds "$5" "$3")
+	expect_match "$1: the child's KSK has a DS" '^[0-9]+ 13 2 [0-9A-F]{64}$' "$want"
+	expect_eq "$1: the DS is the child's KSK hashed (ldns-key2ds -n -2)" "$want" "$(ds_rdata)"
+}
+is_ds "DS at a cut, from the parent" $TLD example.test. 172800 $EX
+is "DS from the parent: the parent's NS in authority, not a referral" AUTHORITY "test. 172800 IN NS ns1.nic.test."
+is "DS from the parent: the parent's server address in additional" ADDITIONAL "ns1.nic.test. 172800 IN A 127.53.1.1"
+q $TLD example.test DS +dnssec
+hdr "DS with DO" NOERROR "qr aa"
+expect_eq "DS with DO: the DS and its RRSIG" "example.test. DS|example.test. RRSIG DS" \
+	"$(section ANSWER | awk '{ print $1, $4, ($4 == "RRSIG" ? $5 : "") }' | sed 's/ $//' | paste -sd'|')"
+expect_match "DS with DO: signed by test. (the parent), algorithm 13, 2 labels, TTL 172800" \
+	'^example\.test\. 172800 IN RRSIG DS 13 2 172800 [0-9]{14} [0-9]{14} [0-9]+ test\. ' "$(section ANSWER)"
 
-q $ROOT test DS
-hdr "DS for test. from the root" NOERROR "qr aa"
-is "DS for test.: the root's SOA, min(86400, 3600)" AUTHORITY "$SOA_ROOT"
+is_ds "DS for shop from example.test" $EX shop.example.test. 3600 $SHOP
+is "DS for shop: example.test's NS in authority" AUTHORITY "$NS_EX"
+
+is_ds "DS for test. from the root" $ROOT test. 172800 $TLD
+is "DS for test.: the root's NS in authority" AUTHORITY ". 518400 IN NS a.root-servers.test."
+
+# The teaching zones: the DS the lab puts in test. for each (fault in lab.yaml).
+is_ds "DS for nsec3.test. (secure)" $TLD nsec3.test. 172800 $TEACH
+is_ds "DS for expired.test. (its signatures expired, its DS is right)" $TLD expired.test. 172800 $TEACH
+is_ds "DS for badsig.test. (some signatures corrupt, its DS is right)" $TLD badsig.test. 172800 $TEACH
+# wrongds.test.: one DS, algorithm 13 and SHA-256, but of no key the child has.
+q $TLD wrongds.test DS +nosplit
+hdr "DS for wrongds.test. (fault: wrong-ds)" NOERROR "qr aa"
+expect_eq "wrong DS: one DS record, algorithm 13, digest type 2" "wrongds.test. 172800 IN DS 13 2" \
+	"$(section ANSWER | cut -d' ' -f1-4,6,7)"
+wrong=$(ds_rdata)
+tags=$(d $TEACH +norec +noall +answer wrongds.test DNSKEY +multi | sed -n 's/.*; key id = \([0-9]*\)$/\1/p' | sort -n | tr '\n' ' ')
+expect_match "wrongds.test. publishes a KSK and a ZSK" '^[0-9]+ [0-9]+ $' "$tags"
+expect_nomatch "wrong DS: its key tag is none of the child's ($tags)" \
+	"^($(echo $tags | tr ' ' '|'))\$" "$(echo "$wrong" | cut -d' ' -f1)"
+check "wrong DS: not the hash of the child's KSK" test "$wrong" != "$(ksk_ds $TEACH wrongds.test.)"
+
+# No DS: the parent says so authoritatively (NODATA: AA, no answer, the
+# parent's SOA in authority), and with DO proves it with the NSEC at the cut.
+for z in island unsigned; do
+	q $TLD $z.test DS
+	hdr "no DS for $z.test.: NODATA from the parent" NOERROR "qr aa"
+	expect_eq "no DS for $z.test.: empty answer" "0" "$(count ANSWER)"
+	is "no DS for $z.test.: the parent's SOA, not a referral" AUTHORITY "$SOA_TEST"
+done
+q $TLD island.test DS +dnssec
+hdr "no DS with DO" NOERROR "qr aa"
+expect_eq "no DS with DO: empty answer" "0" "$(count ANSWER)"
+expect_eq "no DS with DO: SOA, the NSEC at the cut, each signed by test." \
+	"test. SOA|test. RRSIG SOA test.|island.test. NSEC|island.test. RRSIG NSEC test." \
+	"$(section AUTHORITY | awk '{ print $1, $4, ($4 == "RRSIG" ? $5 " " $12 : "") }' | sed 's/ $//' | paste -sd'|')"
+expect_eq "no DS with DO: the NSEC's type bitmap at the cut has NS but no DS" "NS RRSIG NSEC" \
+	"$(section AUTHORITY | awk '$4 == "NSEC" { $1 = $2 = $3 = $4 = $5 = ""; print }' | sed 's/^ *//')"
 
 # ---- negative answers --------------------------------------------------------------------
 q $EX nothing.example.test A
@@ -357,8 +422,21 @@ expect_eq "version.bind CH TXT: REFUSED" "REFUSED" "$(status)"
 q $EX example.test ANY
 hdr "ANY" NOERROR "qr aa"
 types=$(section ANSWER | cut -d' ' -f4 | sort -u | tr '\n' ' ')
-expect_eq "ANY: every type at the apex" "A AAAA MX NS SOA TXT " "$types"
-expect_eq "ANY: eight records" "8" "$(count ANSWER)"
+# The lab signed example.test.: its KSK and ZSK are at the apex too.
+expect_eq "ANY: every type at the apex, DNSKEY included" "A AAAA DNSKEY MX NS SOA TXT " "$types"
+expect_eq "ANY: ten records (eight from the file, two DNSKEY)" "10" "$(count ANSWER)"
+expect_eq "ANY: a KSK (257) and a ZSK (256)" "256 257" \
+	"$(section ANSWER | awk '$4 == "DNSKEY" { print $5 }' | sort | paste -sd' ')"
+expect_nomatch "ANY without DO: no RRSIG" 'RRSIG' "$(section ANSWER)"
+q $EX example.test ANY +dnssec
+hdr "ANY with DO" NOERROR "qr aa"
+expect_eq "ANY with DO: each of the seven RRsets with its RRSIG" "A AAAA DNSKEY MX NS SOA TXT " \
+	"$(section ANSWER | awk '$4 == "RRSIG" { print $5 }' | sort | tr '\n' ' ')"
+ksk=$(key_tag $EX example.test KSK) zsk=$(key_tag $EX example.test ZSK)
+expect_match "example.test. has one KSK and one ZSK" '^[0-9]+ [0-9]+$' "$ksk $zsk"
+expect_eq "ANY with DO: the DNSKEY RRset signed by the KSK ($ksk), the rest by the ZSK ($zsk)" \
+	"DNSKEY $ksk|others $zsk" \
+	"DNSKEY $(section ANSWER | awk '$4 == "RRSIG" && $5 == "DNSKEY" { print $11 }')|others $(section ANSWER | awk '$4 == "RRSIG" && $5 != "DNSKEY" { print $11 }' | sort -u | paste -sd' ')"
 
 out=$(kdig @$EX -p "$PORT" +time=2 +retry=0 example.test AXFR 2>&1)
 expect_match "AXFR: REFUSED" "server replied with error 'REFUSED'" "$out"

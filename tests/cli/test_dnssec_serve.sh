@@ -3,7 +3,15 @@
 # empty non-terminal, wildcard, unsigned delegation), without DO none of it;
 # drill -S checks every proof from the zone's key, as a validator would.
 . tests/cli/lib.sh
+# files_lab DIR: DIR/lab.yaml serves its zone files as written (dnssec:
+# files): the lab must not re-sign them with its own keys, since the test
+# signs example.test. itself and checks the proofs against that zone's key.
+files_lab() {
+	sed -i 's/^dnssec: sign$/dnssec: files/' "$1/lab.yaml"
+	grep -qx 'dnssec: files' "$1/lab.yaml"
+}
 cp -r zones "$TMP/z"
+files_lab "$TMP/z" || { notok "could not set dnssec: files in the copied lab.yaml"; exit 0; }
 DL=$(cd "$(dirname "$DNSLAB")" && pwd)/$(basename "$DNSLAB")
 (cd "$TMP/z" && "$DL" keygen example.test --ksk >/dev/null 2>&1 && "$DL" keygen example.test >/dev/null 2>&1 &&
 	"$DL" sign example.test.zone -o signed >/dev/null 2>&1 && mv signed example.test.zone) ||
@@ -16,6 +24,12 @@ EX=127.53.2.1
 auth() { d $EX "$@" +dnssec +norec +noall +authority | awk '{print $1, $4, ($4 == "RRSIG" ? $5 : "")}' | sed 's/ $//'; }
 chase() { drill -S -k "$KSK" -p "$PORT" @$EX "$@" 2>&1 | tail -1; }
 
+# dnssec: files: the lab serves the keys the test made, not keys of its own.
+tag=$(basename "$KSK" | sed 's/.*+0*\([0-9][0-9]*\)\.key$/\1/')
+expect_eq "dnssec: files: the served KSK is the one signed with here" "$tag" \
+	"$(d $EX example.test DNSKEY +norec +multi | sed -n 's/.*; KSK; .*; key id = \([0-9]*\)$/\1/p')"
+expect_eq "dnssec: files: no DS added to the unsigned child shop.example.test." "0" \
+	"$(d $EX shop.example.test DS +norec +noall +answer | grep -c DS)"
 out=$(d $EX www.example.test +dnssec +norec)
 expect_match "DO: the answer carries its RRSIG" "^www\.example\.test\.[[:space:]].*RRSIG[[:space:]]+A 13 3 " "$out"
 expect_match "DO: the OPT echoes the DO flag" "flags: do;" "$out"
@@ -57,6 +71,7 @@ expect_eq "the lab stops cleanly (no leak)" 0 "$?"
 
 # The same zone signed with NSEC3 (RFC 9276 parameters): RFC 5155 7.2 proofs.
 cp -r zones "$TMP/z3"
+files_lab "$TMP/z3" || { notok "could not set dnssec: files in the copied lab.yaml"; exit 0; }
 cp "$TMP"/z/Kexample.test.* "$TMP/z3/"
 (cd "$TMP/z3" && "$DL" sign example.test.zone --nsec3 -o signed >/dev/null 2>&1 && mv signed example.test.zone) ||
 	{ notok "could not sign example.test with NSEC3"; exit 0; }

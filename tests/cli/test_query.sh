@@ -73,7 +73,7 @@ expect_match "--port without a value says so" '--port needs a value' "$ERR"
 dq www.example.test @nosuchserver
 expect_eq "an unknown @server exits 2" 2 "$RC"
 expect_match "an unknown @server lists the lab's servers" \
-	"'@nosuchserver' is neither a lab server \(@root, @tld, @example, @shop, @student(, @[a-z0-9_-]+)*\) nor an IP address" "$ERR"
+	"^dnslab query: '@nosuchserver' is neither a lab server \(@root, @tld, @example, @shop, @teach, @student, @resolver\) nor an IP address$" "$ERR"
 expect_eq "an unknown @server: nothing on stdout" "" "$OUT"
 
 # ---- against a running lab -------------------------------------------------------
@@ -125,6 +125,14 @@ done
 dq www.example.test --port "$P"
 if grep -Eq '^  resolver ' "$TMP/serve.out"; then
 	expect_match "no @server: the lab's resolver is asked" "^;; SERVER: 127\.53\.0\.53#$P\(resolver\) \(UDP\)$" "$OUT"
+	# The resolver validates; it sets AD only for a client that asks with
+	# AD or DO (RFC 6840 5.8), and query sends neither by default.
+	expect_eq "no @server: the resolver's flags, no ad without AD or DO" "qr rd ra" "$(flags)"
+	expect_eq "no @server: the answer, no RRSIG without DO" "www.example.test. IN A 192.0.2.10" \
+		"$(section ANSWER | cut -d' ' -f1,3-)"
+	dq www.example.test +dnssec --port "$P"
+	expect_eq "no @server, +dnssec: a secure answer has ad" "qr rd ra ad" "$(flags)"
+	expect_match "no @server, +dnssec: and its RRSIG" '^www\.example\.test\. [0-9]+ IN RRSIG A 13 3 300 ' "$(section ANSWER)"
 else
 	expect_match "no @server (no resolver): the authoritative server" "^;; SERVER: 127\.53\.2\.1#$P\(example\)" "$OUT"
 fi

@@ -48,12 +48,18 @@ expect_match "map: root line" '^  root +a\.root-servers\.test\. +127\.53\.0\.1 +
 expect_match "map: tld line" '^  tld +ns1\.nic\.test\. +127\.53\.1\.1 +test\. arpa\.$' "$map"
 expect_match "map: example line" '^  example +ns1\.example\.test\. +127\.53\.2\.1 +example\.test\. 2\.0\.192\.in-addr\.arpa\.$' "$map"
 expect_match "map: shop line" '^  shop +ns1\.shop\.example\.test\. +127\.53\.2\.2 +shop\.example\.test\.$' "$map"
+expect_match "map: teach line (the DNSSEC teaching zones)" \
+	'^  teach +ns1\.teach\.test\. +127\.53\.2\.3 +nsec3\.test\. island\.test\. unsigned\.test\. expired\.test\. wrongds\.test\. badsig\.test\.$' "$map"
 expect_match "map: student line (serves nothing yet)" '^  student +ns1\.student\.test\. +127\.53\.3\.1 +\(none yet\)$' "$map"
+expect_match "map: resolver line" '^  resolver +resolver\.isp\.test\. +127\.53\.0\.53 +\(recursive resolver\)$' "$map"
+expect_eq "map: the servers in the order of lab.yaml" "root tld example shop teach student resolver" \
+	"$(printf '%s\n' "$map" | sed -n 's/^  \([a-z]*\)  *[^ ]*\.  *[0-9.]*  .*/\1/p' | paste -sd' ')"
 expect_match "map: copy-paste dig line with the port" "^  dig @127\.53\.0\.1 -p $PORT www\.example\.test \+norec$" "$map"
 expect_match "map: copy-paste dnslab query line with --port" "^  dnslab query www\.example\.test @example --port $PORT$" "$map"
 expect_nomatch "map: not in colour when stdout is not a terminal" "$(printf '\033')" "$map"
-# How many virtual servers the default topology has (a resolver may be added).
+# How many virtual servers the default topology has: six name servers and the resolver.
 NSERVERS=$(printf '%s\n' "$map" | grep -Ec '^  [A-Za-z0-9_-]+ +[^ ]+\. +[0-9a-fA-F.:]+ ')
+expect_eq "map: seven virtual servers" 7 "$NSERVERS"
 
 # The printed dig line really works: a referral from the root.
 digline=$(printf '%s\n' "$map" | sed -n 's/^  \(dig @127\.53\.0\.1 .*\)$/\1/p')
@@ -63,7 +69,10 @@ expect_eq "the map's dig line gets the root's referral" "test. 172800 IN NS ns1.
 # Every server answers on its own address, over UDP and over TCP.
 for s in "127.53.0.1 . a.root-servers.test." "127.53.1.1 test. ns1.nic.test." \
 	"127.53.1.1 arpa. ns1.nic.test." "127.53.2.1 example.test. ns1.example.test." \
-	"127.53.2.1 2.0.192.in-addr.arpa. ns1.example.test." "127.53.2.2 shop.example.test. ns1.shop.example.test."; do
+	"127.53.2.1 2.0.192.in-addr.arpa. ns1.example.test." "127.53.2.2 shop.example.test. ns1.shop.example.test." \
+	"127.53.2.3 nsec3.test. ns1.nsec3.test." "127.53.2.3 island.test. ns1.island.test." \
+	"127.53.2.3 unsigned.test. ns1.unsigned.test." "127.53.2.3 expired.test. ns1.expired.test." \
+	"127.53.2.3 wrongds.test. ns1.wrongds.test." "127.53.2.3 badsig.test. ns1.badsig.test."; do
 	set -- $s
 	for tr in +notcp +tcp; do
 		out=$(d "$1" "$2" SOA +norec $tr +short 2>&1 | cut -d' ' -f1)
@@ -150,14 +159,18 @@ ready=$(head -1 "$TMP/serve.out")
 check "--json: the first line is one JSON object" sh -c 'printf "%s\n" "$1" | jq -e . >/dev/null' sh "$ready"
 expect_eq "--json ready: event" '"ready"' "$(printf '%s' "$ready" | jq -c .event)"
 expect_eq "--json ready: port" "$PORT" "$(printf '%s' "$ready" | jq -c .port)"
-expect_eq "--json ready: the five name servers first, in order" '["root","tld","example","shop","student"]' \
-	"$(printf '%s' "$ready" | jq -c '[.servers[0:5][].id]')"
+expect_eq "--json ready: the six name servers, then the resolver, in order" \
+	'["root","tld","example","shop","teach","student","resolver"]' \
+	"$(printf '%s' "$ready" | jq -c '[.servers[].id]')"
 expect_eq "--json ready: one entry per server of the map" "$NSERVERS" "$(printf '%s' "$ready" | jq '.servers | length')"
 expect_eq "--json ready: every server has id, name, address and a zone list" "true" \
 	"$(printf '%s' "$ready" | jq 'all(.servers[]; (.id | type) == "string" and (.name | type) == "string" and (.address | type) == "string" and (.zones | type) == "array")')"
 expect_eq "--json ready: example server" \
 	'{"id":"example","name":"ns1.example.test.","address":"127.53.2.1","zones":["example.test.","2.0.192.in-addr.arpa."]}' \
 	"$(printf '%s' "$ready" | jq -c '.servers[] | select(.id=="example")')"
+expect_eq "--json ready: teach server" \
+	'{"id":"teach","name":"ns1.teach.test.","address":"127.53.2.3","zones":["nsec3.test.","island.test.","unsigned.test.","expired.test.","wrongds.test.","badsig.test."]}' \
+	"$(printf '%s' "$ready" | jq -c '.servers[] | select(.id=="teach")')"
 expect_eq "--json ready: student has an empty zone list" '[]' \
 	"$(printf '%s' "$ready" | jq -c '.servers[] | select(.id=="student") | .zones')"
 expect_nomatch "--json: no human address map" 'is up' "$(cat "$TMP/serve.out")"
