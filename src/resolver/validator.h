@@ -18,12 +18,13 @@
 
 #include <ldns/ldns.h>
 
+#include "resolver/denial.h"
 #include "resolver/iter.h"
 #include "resolver/valreport.h"
 
 #define VAL_MAX_PER_RRSET 8
 #define VAL_MAX_PER_QUERY 16
-#define VAL_MAX_NSEC3_HASHES 8
+#define VAL_MAX_NSEC3_HASHES DENIAL_MAX_NSEC3_HASHES
 #define VAL_MAX_NSEC3_ITERATIONS 50
 
 /* RFC 8914 codes the validator gives. */
