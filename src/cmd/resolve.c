@@ -57,6 +57,9 @@ static uint8_t *build_query(const char *name, ldns_rr_type type, size_t *len)
 		return NULL;
 	ldns_pkt_set_random_id(p);
 	ldns_pkt_set_edns_udp_size(p, 1232);
+	/* AD=1 asks whether the data validated (RFC 6840 5.7), without DO's
+	 * signatures in the answer. */
+	ldns_pkt_set_ad(p, true);
 	ldns_edns_option_list *opts = ldns_edns_option_list_new();
 	ldns_edns_option *o = ldns_edns_new_from_data((ldns_edns_option_code)RESOLVER_OPT_CACHE_INFO, 0, "");
 	if (opts && o && ldns_edns_option_list_push(opts, o))
@@ -143,6 +146,8 @@ static int report(const char *name, const char *type, const char *addr, int port
 		json_arr_begin(&j);
 		pktprint_rr_lines(stdout, &j, ldns_pkt_authority(p), "");
 		json_arr_end(&j);
+		json_key(&j, "ad");
+		json_bool(&j, ldns_pkt_ad(p));
 		json_key(&j, "source");
 		json_str(&j, source);
 		json_key(&j, "queries");
@@ -176,6 +181,9 @@ static int report(const char *name, const char *type, const char *addr, int port
 			printf("EDE %u (%s): %s\n", ede_code, en ? en : "?", ede);
 		}
 		printf("\n%s", term_sgr(color, TERM_DIM));
+		if (ldns_pkt_get_rcode(p) != LDNS_RCODE_SERVFAIL)
+			printf(";; DNSSEC: %s\n", ldns_pkt_ad(p) ? "secure: the resolver validated it (flag AD)"
+							 : "not secure: unsigned, or below an insecure delegation (no AD)");
 		if (!known)
 			printf(";; answered by %s#%d\n", addr, port);
 		else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL)

@@ -22,6 +22,7 @@ struct lookup {
 	ldns_rr_list *answer, *authority;
 	char ede_text[200];
 
+	unsigned fetch_queries; /* sent by the validator's fetches */
 	bool stepping, again, fetch_back, resolved;
 	bool *finished; /* the caller's flag, while lookup_start runs */
 };
@@ -44,6 +45,9 @@ void lookup_cancel(struct lookup *l)
 
 static void finish(struct lookup *l)
 {
+	/* What the client paid for: the validator's DS and DNSKEY fetches too. */
+	l->r.queries += l->fetch_queries;
+	l->r.from_cache = l->r.queries == 0;
 	if (l->finished)
 		*l->finished = true;
 	l->done(l->arg, &l->r, l->v);
@@ -59,6 +63,7 @@ static void on_fetched(void *arg, struct iter *it)
 	iter_result(it, &r);
 	l->res = NULL;
 	l->fetch_back = true;
+	l->fetch_queries += r.queries;
 	validator_on_fetch(l->v, &r);
 	if (l->stepping)
 		l->again = true; /* answered at once, inside step() */

@@ -91,7 +91,8 @@ rq() {
 }
 # upstream: how many queries the resolver sent to lab servers in $NEW.
 upstream() { printf '%s\n' "$NEW" | grep -Ec 'resolver\(127\.53\.0\.53\) -> ' ; }
-# the upstream queries in $NEW, as "server name type?" lines.
+# the upstream queries in $NEW, as "server name type? [do]" lines (the
+# resolver validates, so it sets DO in every query it sends upstream).
 upq() {
 	printf '%s\n' "$NEW" | sed -n 's/^.* resolver(127\.53\.0\.53) -> \([a-z0-9_-]*\)([0-9.]*)  \(.*\)$/\1 \2/p'
 }
@@ -154,14 +155,32 @@ expect_match "serve lists the resolver" "^  resolver +resolver\.isp\.test\. +127
 rq -x 192.0.2.10
 expect_eq "PTR (glueless): NOERROR" NOERROR "$(status)"
 expect_eq "PTR (glueless): the answer" "10.2.0.192.in-addr.arpa. 3600 IN PTR www.example.test." "$(section ANSWER)"
-expect_eq "PTR (glueless): RA set, AA clear" "qr rd ra" "$(flags)"
-ref=$(printf '%s\n' "$NEW" | grep -En "resolver\(127\.53\.0\.53\) <- tld\(127\.53\.1\.1\)  NOERROR  referral to 2\.0\.192\.in-addr\.arpa\. \(NS ns1\.example\.test\.\) no glue$" | head -1 | cut -d: -f1)
-look=$(printf '%s\n' "$NEW" | grep -En "resolver\(127\.53\.0\.53\) -> [a-z]+\(127\.53\.[0-9.]+\)  (ns1\.)?example\.test\. A\?$" | head -1 | cut -d: -f1)
-ptrq=$(printf '%s\n' "$NEW" | grep -En "resolver\(127\.53\.0\.53\) -> example\(127\.53\.2\.1\)  10\.2\.0\.192\.in-addr\.arpa\. PTR\?$" | head -1 | cut -d: -f1)
+# dig sets AD in its queries: the resolver says whether the answer is secure.
+# 2.0.192.in-addr.arpa. is signed, with its DS in arpa., and arpa.'s in the root.
+expect_eq "PTR (glueless): RA set, AA clear, AD (secure)" "qr rd ra ad" "$(flags)"
+ref=$(printf '%s\n' "$NEW" | grep -En "resolver\(127\.53\.0\.53\) <- tld\(127\.53\.1\.1\)  NOERROR \[do\]  referral to 2\.0\.192\.in-addr\.arpa\. \(NS ns1\.example\.test\. \.\.\.\) no glue$" | head -1 | cut -d: -f1)
+look=$(printf '%s\n' "$NEW" | grep -En "resolver\(127\.53\.0\.53\) -> [a-z]+\(127\.53\.[0-9.]+\)  (ns1\.)?example\.test\. A\? \[do\]$" | head -1 | cut -d: -f1)
+ptrq=$(printf '%s\n' "$NEW" | grep -En "resolver\(127\.53\.0\.53\) -> example\(127\.53\.2\.1\)  10\.2\.0\.192\.in-addr\.arpa\. PTR\? \[do\]$" | head -1 | cut -d: -f1)
 expect_match "wiretap: the tld's referral for the reverse zone has no glue" '^[0-9]+$' "$ref"
 expect_match "wiretap: the PTR question goes to example(127.53.2.1)" '^[0-9]+$' "$ptrq"
 check "wiretap: after the glueless referral the resolver looks up ns1.example.test, then asks for the PTR" \
 	test "${ref:-0}" -gt 0 -a "${look:-0}" -gt "${ref:-0}" -a "${ptrq:-0}" -gt "${look:-0}"
+# Then it validates the answer from the trust anchor down: the keys of the
+# root and of arpa. (the DS of arpa. and of 2.0.192.in-addr.arpa. came with
+# the signed referrals), the DS of each name between them, which proves
+# there is no zone cut there (in-addr.arpa., 192., 0.192. are empty
+# non-terminals in arpa.), and last the keys of the zone that signed the PTR.
+firstkey=$(printf '%s\n' "$NEW" | grep -En "resolver\(127\.53\.0\.53\) -> root\(127\.53\.0\.1\)  \. DNSKEY\? \[do\]$" | head -1 | cut -d: -f1)
+check "wiretap: the validation fetches come after the PTR answer" test "${firstkey:-0}" -gt "${ptrq:-0}"
+expect_eq "wiretap: the DS and DNSKEY fetches of the validation, in order" "$(printf '%s\n' \
+	'root . DNSKEY? [do]' \
+	'tld arpa. DNSKEY? [do]' \
+	'tld in-addr.arpa. DS? [do]' \
+	'tld 192.in-addr.arpa. DS? [do]' \
+	'tld 0.192.in-addr.arpa. DS? [do]' \
+	'example 2.0.192.in-addr.arpa. DNSKEY? [do]')" "$(upq | grep -E ' (DS|DNSKEY)\? ')"
+expect_match "wiretap: the answer to the client has ad" \
+	"udp 127\.0\.0\.1:[0-9]+ <- resolver\(127\.53\.0\.53\)  NOERROR \[rd ra ad\]  10\.2\.0\.192\.in-addr\.arpa\. 3600 PTR www\.example\.test\.$" "$NEW"
 expect_nomatch "QNAME minimisation: the root never sees more than one label" \
 	'resolver\(127\.53\.0\.53\) -> root\(127\.53\.0\.1\)  [^ .]+\.[^ ]+\. ' "$NEW"
 
@@ -172,16 +191,27 @@ expect_match "flush: serve says so" '^flush: ' "$(cat "$TMP/serve.out")"
 rq www.example.test
 expect_eq "A: exit 0" 0 "$RC"
 expect_eq "A: NOERROR" NOERROR "$(status)"
-expect_eq "A: RA set, AA clear" "qr rd ra" "$(flags)"
+expect_eq "A: RA set, AA clear, AD (secure)" "qr rd ra ad" "$(flags)"
 expect_eq "A: the answer, TTL 300 the first time" "www.example.test. 300 IN A 192.0.2.10" "$(section ANSWER)"
 expect_match "A: SERVER is the resolver" "^;; SERVER: 127\.53\.0\.53#$P\(127\.53\.0\.53\) \(UDP\)$" "$OUT"
-expect_eq "after flush: root, tld, example asked in turn (QNAME minimisation)" \
-	"$(printf 'root test. A?\ntld example.test. A?\nexample www.example.test. A?')" "$(upq)"
+# Six queries from a cold cache: root, tld, example asked in turn for the
+# answer (QNAME minimisation); then, to validate it, the DNSKEY sets of ., test.
+# and example.test. (the DS of test. and of example.test. came signed with
+# the referrals, so no DS query is needed).
+expect_eq "after flush: root, tld, example asked in turn (QNAME minimisation), then their DNSKEYs" \
+	"$(printf '%s\n' 'root test. A? [do]' 'tld example.test. A? [do]' 'example www.example.test. A? [do]' \
+		'root . DNSKEY? [do]' 'tld test. DNSKEY? [do]' 'example example.test. DNSKEY? [do]')" "$(upq)"
+expect_eq "after flush: six upstream queries" 6 "$(upstream)"
+expect_match "wiretap: the referral from the root to test. (with DO)" \
+	'resolver\(127\.53\.0\.53\) <- root\(127\.53\.0\.1\)  NOERROR \[do\]  referral to test\. ' "$NEW"
+expect_match "wiretap: example's signed answer (the A and its RRSIG)" \
+	'resolver\(127\.53\.0\.53\) <- example\(127\.53\.2\.1\)  NOERROR \[aa do\]  www\.example\.test\. 300 A 192\.0\.2\.10 \.\.\. \(2 records\)$' "$NEW"
 expect_nomatch "QNAME minimisation: the root is not asked the full name" \
 	'-> root\(127\.53\.0\.1\)  www\.example\.test\. A\?' "$NEW"
-expect_match "wiretap: the client's question" "udp 127\.0\.0\.1:[0-9]+ -> resolver\(127\.53\.0\.53\)  www\.example\.test\. A\? \[rd" "$NEW"
-expect_match "wiretap: the answer to the client, rd ra" \
-	"udp 127\.0\.0\.1:[0-9]+ <- resolver\(127\.53\.0\.53\)  NOERROR \[rd ra\]  www\.example\.test\. 300 A 192\.0\.2\.10$" "$NEW"
+expect_match "wiretap: the client's question (dig sets RD and AD, not DO)" "udp 127\.0\.0\.1:[0-9]+ -> resolver\(127\.53\.0\.53\)  www\.example\.test\. A\? \[rd ad\]$" "$NEW"
+expect_match "wiretap: the answer to the client, rd ra ad" \
+	"udp 127\.0\.0\.1:[0-9]+ <- resolver\(127\.53\.0\.53\)  NOERROR \[rd ra ad\]  www\.example\.test\. 300 A 192\.0\.2\.10$" "$NEW"
+expect_eq "A without DO: no RRSIG for the client" 1 "$(count ANSWER)"
 
 # The same question again: from the cache, TTL lower.
 sleep 1.1
@@ -189,7 +219,7 @@ rq www.example.test
 expect_eq "cache: no upstream query between the two client queries" 0 "$(upstream)"
 expect_eq "cache: same address" "192.0.2.10" "$(section ANSWER | cut -d' ' -f5)"
 expect_between "cache: TTL counted down (strictly below 300 after 1.1 s)" 290 299 "$(ttl_of ANSWER)"
-expect_eq "cache: RA set, AA clear" "qr rd ra" "$(flags)"
+expect_eq "cache: RA set, AA clear, AD (validated when cached)" "qr rd ra ad" "$(flags)"
 
 dr www.example.test --port "$P"
 expect_eq "resolve (cached): exit 0" 0 "$RRC"
@@ -209,7 +239,7 @@ expect_match "resolve --json: the answer record" '^\["www\.example\.test\.\\t29[
 # RD=0: the cache only.
 rq www.example.test +norec
 expect_eq "RD=0, cached: NOERROR" NOERROR "$(status)"
-expect_eq "RD=0, cached: RA set, RD clear" "qr ra" "$(flags)"
+expect_eq "RD=0, cached: RA set, RD clear, AD" "qr ra ad" "$(flags)"
 expect_eq "RD=0, cached: the address" "192.0.2.10" "$(section ANSWER | cut -d' ' -f5)"
 expect_eq "RD=0, cached: nothing sent upstream" 0 "$(upstream)"
 rq mail2.example.test +norec
@@ -220,8 +250,8 @@ expect_eq "RD=0, not cached: nothing sent upstream" 0 "$(upstream)"
 rq mail2.example.test
 expect_eq "RD=1 after the RD=0 miss: resolved (the REFUSED was not cached)" \
 	"mail2.example.test. 3600 IN A 192.0.2.26" "$(section ANSWER)"
-expect_eq "RD=1 after the RD=0 miss: one query to example (delegations cached)" \
-	"example mail2.example.test. A?" "$(upq)"
+expect_eq "RD=1 after the RD=0 miss: one query to example (delegations and keys cached)" \
+	"example mail2.example.test. A? [do]" "$(upq)"
 
 # A CNAME across two zones on two servers.
 rq shopfront.example.test
@@ -229,9 +259,14 @@ expect_eq "CNAME across zones: NOERROR" NOERROR "$(status)"
 expect_eq "CNAME across zones: CNAME then the target's A" \
 	"$(printf 'shopfront.example.test. 3600 IN CNAME www.shop.example.test.\nwww.shop.example.test. 3600 IN A 192.0.2.60')" \
 	"$(section ANSWER)"
-expect_eq "CNAME across zones: RA set, AA clear" "qr rd ra" "$(flags)"
-expect_match "CNAME across zones: example is asked for the alias" '^example shopfront\.example\.test\. A\?$' "$(upq)"
-expect_match "CNAME across zones: shop(127.53.2.2) is asked for the target" '^shop www\.shop\.example\.test\. A\?$' "$(upq)"
+expect_eq "CNAME across zones: RA set, AA clear, AD (both zones secure)" "qr rd ra ad" "$(flags)"
+# example.test.'s keys are cached: the alias, the cut to shop (its DS comes
+# with the referral), the target, and shop's keys to validate the target.
+expect_eq "CNAME across zones: the alias, the referral to shop, the target, shop's keys" "$(printf '%s\n' \
+	'example shopfront.example.test. A? [do]' \
+	'example shop.example.test. A? [do]' \
+	'shop www.shop.example.test. A? [do]' \
+	'shop shop.example.test. DNSKEY? [do]')" "$(upq)"
 sleep 1.1
 rq shopfront.example.test
 expect_eq "CNAME, second time: no upstream query" 0 "$(upstream)"
@@ -256,8 +291,9 @@ expect_eq "NXDOMAIN: status" NXDOMAIN "$(status)"
 expect_eq "NXDOMAIN: no answer" 0 "$(count ANSWER)"
 expect_match "NXDOMAIN: the zone's SOA in authority" "^$SOA_EX$" "$(section AUTHORITY)"
 expect_between "NXDOMAIN: SOA TTL is the negative TTL (<= 300)" 1 300 "$(ttl_of AUTHORITY)"
-expect_eq "NXDOMAIN: RA set, AA clear" "qr rd ra" "$(flags)"
-expect_eq "NXDOMAIN: one query to example" "example nothing.example.test. A?" "$(upq)"
+expect_eq "NXDOMAIN: RA set, AA clear, AD (the NSEC proof validated)" "qr rd ra ad" "$(flags)"
+expect_eq "NXDOMAIN: one query to example (the keys are cached)" "example nothing.example.test. A? [do]" "$(upq)"
+expect_nomatch "NXDOMAIN without DO: no NSEC or RRSIG for the client" 'NSEC|RRSIG' "$(section AUTHORITY)"
 neg1=$(ttl_of AUTHORITY)
 rq nothing.example.test
 expect_eq "negative cache: second NXDOMAIN" NXDOMAIN "$(status)"
@@ -279,7 +315,8 @@ expect_match "NXDOMAIN in test.: test.'s SOA" '^test\. [0-9]+ IN SOA ns1\.nic\.t
 expect_eq "NXDOMAIN in test.: negative TTL min(SOA TTL 3600, minimum 86400) = 3600" 3600 "$(ttl_of AUTHORITY)"
 rq nosuchtld
 expect_eq "NXDOMAIN from the root" NXDOMAIN "$(status)"
-expect_eq "NXDOMAIN from the root: asked the root" "root nosuchtld. A?" "$(upq)"
+expect_eq "NXDOMAIN from the root: asked the root" "root nosuchtld. A? [do]" "$(upq)"
+expect_eq "NXDOMAIN from the root: AD (proved by the root's NSEC)" "qr rd ra ad" "$(flags)"
 
 # NODATA.
 rq www.example.test MX
@@ -313,7 +350,7 @@ rq www.lame.test
 expect_eq "lame: SERVFAIL" SERVFAIL "$(status)"
 expect_match "lame: EDE 22 (No Reachable Authority)" '^; EDE: 22 \(No Reachable Authority\)' "$OUT"
 expect_eq "lame: no answer" 0 "$(count ANSWER)"
-expect_match "lame: the resolver asked example(127.53.2.1)" '^example www\.lame\.test\. A\?$' "$(upq)"
+expect_match "lame: the resolver asked example(127.53.2.1)" '^example www\.lame\.test\. A\? \[do\]$' "$(upq)"
 expect_match "lame: example answered REFUSED" 'resolver\(127\.53\.0\.53\) <- example\(127\.53\.2\.1\)  REFUSED' "$NEW"
 expect_match "lame: the client gets SERVFAIL" '127\.0\.0\.1:[0-9]+ <- resolver\(127\.53\.0\.53\)  SERVFAIL \[rd ra\]' "$NEW"
 dr www.lame.test --port "$P"
@@ -329,13 +366,13 @@ rq www.example.test +tcp
 expect_match "TCP: SERVER line says TCP" "^;; SERVER: 127\.53\.0\.53#$P\(127\.53\.0\.53\) \(TCP\)$" "$OUT"
 expect_eq "TCP: the address from the cache" "192.0.2.10" "$(section ANSWER | cut -d' ' -f5)"
 rq big.example.test TXT +noedns +ignore
-expect_eq "no EDNS, 770-byte answer: TC=1 over UDP" "qr tc rd ra" "$(flags)"
+expect_eq "no EDNS, 770-byte answer: TC=1 over UDP (AD: the TXT is secure)" "qr tc rd ra ad" "$(flags)"
 rq big.example.test TXT +noedns
 expect_match "no EDNS: dig retries over TCP" "^;; SERVER: 127\.53\.0\.53#$P\(127\.53\.0\.53\) \(TCP\)$" "$OUT"
 expect_match "no EDNS: the whole TXT over TCP" '"1/7 .*"7/7 ' "$OUT"
 rq big.example.test TXT
 expect_match "EDNS 1232: the whole TXT over UDP" "\(127\.53\.0\.53\) \(UDP\)$" "$OUT"
-expect_eq "EDNS 1232: no tc" "qr rd ra" "$(flags)"
+expect_eq "EDNS 1232: no tc" "qr rd ra ad" "$(flags)"
 
 # Many clients at once, some for the same name.
 burst=$(python3 - "$P" <<'EOF'
@@ -371,10 +408,11 @@ rq www.example.test AAAA +norec
 expect_eq "expired, RD=0: REFUSED (no longer in the cache)" REFUSED "$(status)"
 expect_match "expired, RD=0: EDE 20" '^; EDE: 20 ' "$OUT"
 rq www.example.test
-expect_eq "expired: the resolver asks example again" "example www.example.test. A?" "$(upq)"
+# The DNSKEY sets (TTL 3600 and 86400) are still cached: one query.
+expect_eq "expired: the resolver asks example again, only that" "example www.example.test. A? [do]" "$(upq)"
 expect_eq "expired: TTL back to 300" "www.example.test. 300 IN A 192.0.2.10" "$(section ANSWER)"
 rq nothing.example.test
-expect_eq "expired negative answer: asked again" "example nothing.example.test. A?" "$(upq)"
+expect_eq "expired negative answer: asked again" "example nothing.example.test. A? [do]" "$(upq)"
 expect_eq "expired negative answer: NXDOMAIN, SOA TTL 300" "NXDOMAIN 300" "$(status) $(ttl_of AUTHORITY)"
 rq nothing.test
 expect_eq "test.'s 3600 s negative TTL: still cached after 301 s" 0 "$(upstream)"
@@ -396,8 +434,10 @@ ctl "clock reset" 'lab clock: .*real time \+0 s'
 # have expired too: the resolver starts again from the root hints.
 ctl "clock +3d" 'lab clock: .*real time \+259200 s'
 rq www.example.test
-expect_eq "clock +3d: delegations expired, from the root again" \
-	"$(printf 'root test. A?\ntld example.test. A?\nexample www.example.test. A?')" "$(upq)"
+# The DNSKEY sets too (TTL at most 86400): validated from the anchor again.
+expect_eq "clock +3d: delegations and keys expired, from the root again" \
+	"$(printf '%s\n' 'root test. A? [do]' 'tld example.test. A? [do]' 'example www.example.test. A? [do]' \
+		'root . DNSKEY? [do]' 'tld test. DNSKEY? [do]' 'example example.test. DNSKEY? [do]')" "$(upq)"
 expect_eq "clock +3d: the answer, TTL 300" "www.example.test. 300 IN A 192.0.2.10" "$(section ANSWER)"
 
 # Type ANY (last: a resolver that takes the AA answer for lameness would
@@ -420,9 +460,11 @@ expect_nomatch "serve: no error or sanitizer report on stderr" '[Ee]rror|Sanitiz
 start_lab --wiretap --no-qmin || exit 1
 rq www.example.test
 expect_eq "--no-qmin: the answer" "www.example.test. 300 IN A 192.0.2.10" "$(section ANSWER)"
-expect_eq "--no-qmin: every server is asked the full name" \
-	"$(printf 'root www.example.test. A?\ntld www.example.test. A?\nexample www.example.test. A?')" "$(upq)"
+expect_eq "--no-qmin: every server is asked the full name, then the DNSKEYs" \
+	"$(printf '%s\n' 'root www.example.test. A? [do]' 'tld www.example.test. A? [do]' 'example www.example.test. A? [do]' \
+		'root . DNSKEY? [do]' 'tld test. DNSKEY? [do]' 'example example.test. DNSKEY? [do]')" "$(upq)"
 expect_nomatch "--no-qmin: the root is not asked test. A?" '-> root\(127\.53\.0\.1\)  test\. A\?' "$NEW"
+expect_eq "--no-qmin: AD" "qr rd ra ad" "$(flags)"
 stop_bounded
 expect_eq "--no-qmin lab stopped cleanly (exit 0, no leak)" 0 "$?"
 

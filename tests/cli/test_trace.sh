@@ -84,12 +84,17 @@ expect_match "the answer step: AA" '^ +got  answer: 1 A record for www\.example\
 expect_match "result: NOERROR after 3 queries" '^NOERROR after 3 queries in [0-9.]+ ms$' "$OUT"
 expect_eq "result: the answer" "$(printf 'NOERROR after 3 queries in X ms\nwww.example.test. 300 IN A 192.0.2.10')" \
 	"$(result | sed 's/in [0-9.]* ms/in X ms/')"
-check "wiretap: the trace's query to the root, from this process" \
-	wait_for "udp 127\.0\.0\.1:[0-9]+ -> root\(127\.53\.0\.1\)  test\. A\?$" "$TMP/serve.out"
-check "wiretap: then tld, then example" \
-	wait_for "udp 127\.0\.0\.1:[0-9]+ <- example\(127\.53\.2\.1\)  NOERROR \[aa\]  www\.example\.test\. 300 A 192\.0\.2\.10$" "$TMP/serve.out"
-expect_eq "wiretap: the three queries in order" "root test. A?|tld example.test. A?|example www.example.test. A?" \
-	"$(sed -n 's/^.* udp 127\.0\.0\.1:[0-9]* -> \([a-z]*\)([0-9.]*)  \(.*\)$/\1 \2/p' "$TMP/serve.out" | head -3 | paste -sd'|' -)"
+# The trace asks as the lab's resolver does, with DO set ([do] on the
+# wiretap), so the signed zones answer with their RRSIGs (2 records: the A
+# and its RRSIG); the trace's own output leaves the DNSSEC records out.
+check "wiretap: the trace's query to the root, from this process, with DO" \
+	wait_for "udp 127\.0\.0\.1:[0-9]+ -> root\(127\.53\.0\.1\)  test\. A\? \[do\]$" "$TMP/serve.out"
+check "wiretap: then tld, then example (the A and its RRSIG)" \
+	wait_for "udp 127\.0\.0\.1:[0-9]+ <- example\(127\.53\.2\.1\)  NOERROR \[aa do\]  www\.example\.test\. 300 A 192\.0\.2\.10 \.\.\. \(2 records\)$" "$TMP/serve.out"
+expect_eq "wiretap: the three queries in order, and no more (trace does not validate)" \
+	"root test. A? [do]|tld example.test. A? [do]|example www.example.test. A? [do]" \
+	"$(sed -n 's/^.* udp 127\.0\.0\.1:[0-9]* -> \([a-z]*\)([0-9.]*)  \(.*\)$/\1 \2/p' "$TMP/serve.out" | paste -sd'|' -)"
+expect_nomatch "trace leaves RRSIG, NSEC and NSEC3 out of its output" 'RRSIG|NSEC' "$OUT"
 expect_nomatch "trace does not ask the lab's resolver" '-> resolver\(127\.53\.0\.53\)' "$(cat "$TMP/serve.out")"
 
 # An empty cache each time: the resolver's cache is not used either.
@@ -115,7 +120,8 @@ expect_eq "--json: server names and addresses" \
 expect_eq "--json: the responses: two referrals, then an AA answer" \
 	'[["referral","NOERROR",false],["referral","NOERROR",false],["answer","NOERROR",true]]' \
 	"$(j '[.steps[] | select(.state == "RESPONSE") | [.kind, .rcode, .aa]]')"
-expect_eq "--json: the answer step's records" '["www.example.test. 300 IN A 192.0.2.10"]' \
+expect_nomatch "--json: no RRSIG, NSEC or NSEC3 in any step or the result" 'RRSIG|NSEC' "$OUT"
+expect_eq "--json: the answer step's records (no RRSIG)" '["www.example.test. 300 IN A 192.0.2.10"]' \
 	"$(j '[.steps[] | select(.state == "RESPONSE" and .kind == "answer")][0].records')"
 expect_eq "--json: all steps at depth 0" '[0]' "$(j '[.steps[].depth] | unique')"
 expect_eq "--json: every step says why" 'true' "$(j '[.steps[] | .why | type == "string" and length > 0] | all')"
@@ -169,11 +175,13 @@ tr_ nothing.example.test --port "$P"
 expect_eq "NXDOMAIN: exit 0 (an answer, not an error)" 0 "$RC"
 expect_match "NXDOMAIN: the step" '^ +got  nxdomain: NXDOMAIN: nothing\.example\.test\. does not exist$' "$OUT"
 expect_match "NXDOMAIN: result" '^NXDOMAIN after 3 queries in [0-9.]+ ms$' "$OUT"
-expect_eq "NXDOMAIN: the SOA with the negative TTL" \
+expect_eq "NXDOMAIN: the SOA with the negative TTL, and no NSEC proof or RRSIG" \
 	"example.test. 300 IN SOA ns1.example.test. hostmaster.example.test. 2026112501 7200 3600 1209600 300" \
-	"$(result | sed -n 2p)"
+	"$(result | sed 1d)"
+expect_nomatch "NXDOMAIN: no NSEC or RRSIG in the steps either" 'RRSIG|NSEC' "$OUT"
 tr_ nothing.example.test --json --port "$P"
 expect_eq "NXDOMAIN --json: rcode, empty answer" '["NXDOMAIN",[]]' "$(j '[.result.rcode, .result.answer]')"
+expect_eq "NXDOMAIN --json: the authority is the SOA alone" '1' "$(j '.result.authority | length')"
 expect_match "NXDOMAIN --json: SOA in authority" '^\["example\.test\.\\t300\\tIN\\tSOA\\tns1\.example\.test\. ' "$(j .result.authority)"
 tr_ www.example.test MX --port "$P"
 expect_eq "NODATA: exit 0" 0 "$RC"
@@ -206,7 +214,7 @@ expect_eq "--no-qmin: every server is asked the full name" \
 	"$(printf 'ask www.example.test. A\nask www.example.test. A\nask www.example.test. A')" "$(asks)"
 expect_match "--no-qmin: the answer" '^NOERROR after 3 queries' "$OUT"
 check "--no-qmin: wiretap: the root sees the full name" \
-	wait_for "udp 127\.0\.0\.1:[0-9]+ -> root\(127\.53\.0\.1\)  www\.example\.test\. A\?$" "$TMP/serve.out"
+	wait_for "udp 127\.0\.0\.1:[0-9]+ -> root\(127\.53\.0\.1\)  www\.example\.test\. A\? \[do\]$" "$TMP/serve.out"
 tr_ www.example.test --no-qmin --json --port "$P"
 expect_eq "--no-qmin --json: qmin false, full name to the root" '[false,"www.example.test.","root"]' \
 	"$(j '[.qmin, ([.steps[] | select(.state == "QUERY")][0] | .qname, .server.id)]')"
