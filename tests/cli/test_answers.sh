@@ -209,7 +209,7 @@ expect_eq "wrong DS: one DS record, algorithm 13, digest type 2" "wrongds.test. 
 wrong=$(ds_rdata)
 tags=$(d $TEACH +norec +noall +answer wrongds.test DNSKEY +multi | sed -n 's/.*; key id = \([0-9]*\)$/\1/p' | sort -n | tr '\n' ' ')
 expect_match "wrongds.test. publishes a KSK and a ZSK" '^[0-9]+ [0-9]+ $' "$tags"
-expect_nomatch "wrong DS: its key tag is none of the child's ($tags)" \
+expect_nomatch "wrong DS: its key tag is none of the child's" \
 	"^($(echo $tags | tr ' ' '|'))\$" "$(echo "$wrong" | cut -d' ' -f1)"
 check "wrong DS: not the hash of the child's KSK" test "$wrong" != "$(ksk_ds $TEACH wrongds.test.)"
 
@@ -434,7 +434,7 @@ expect_eq "ANY with DO: each of the seven RRsets with its RRSIG" "A AAAA DNSKEY 
 	"$(section ANSWER | awk '$4 == "RRSIG" { print $5 }' | sort | tr '\n' ' ')"
 ksk=$(key_tag $EX example.test KSK) zsk=$(key_tag $EX example.test ZSK)
 expect_match "example.test. has one KSK and one ZSK" '^[0-9]+ [0-9]+$' "$ksk $zsk"
-expect_eq "ANY with DO: the DNSKEY RRset signed by the KSK ($ksk), the rest by the ZSK ($zsk)" \
+expect_eq "ANY with DO: the DNSKEY RRset signed by the KSK, the rest by the ZSK" \
 	"DNSKEY $ksk|others $zsk" \
 	"DNSKEY $(section ANSWER | awk '$4 == "RRSIG" && $5 == "DNSKEY" { print $11 }')|others $(section ANSWER | awk '$4 == "RRSIG" && $5 != "DNSKEY" { print $11 }' | sort -u | paste -sd' ')"
 

@@ -92,11 +92,34 @@ expect_match "the TCP answer line" \
 dg 127.53.2.1 www.example.test +dnssec +norec >/dev/null
 expect_match "DO bit shown on the query" "example\(127\.53\.2\.1\)  www\.example\.test\. A\? \[do\]$" \
 	"$(tap "www\.example\.test\. A\? \[do\]")"
+expect_match "DO echoed on the answer: [aa do], the A and its RRSIG (the lab signs its zones)" \
+	"^$T udp $C <- example\(127\.53\.2\.1\)  NOERROR \[aa do\]  www\.example\.test\. 300 A 192\.0\.2\.10 \.\.\. \(2 records\)$" \
+	"$(tap "<- example\(127\.53\.2\.1\)  NOERROR \[aa do\]  www\.example\.test\.")"
 
 "$DNSLAB" query www.shop.example.test @shop --port "$PORT" >/dev/null 2>&1
 expect_match "dnslab query against the lab is on its wiretap" \
 	"^$T udp $C -> shop\(127\.53\.2\.2\)  www\.shop\.example\.test\. A\? \[rd\]$" \
 	"$(tap "-> shop\(127\.53\.2\.2\)  www\.shop\.example\.test\. A\?")"
+
+# The lab's resolver validates: every query it sends upstream sets DO
+# (" [do]"), the signed servers answer with [aa do], and dig, which sets AD
+# by default, gets ad back for a secure answer.
+d 127.53.0.53 www.example.test +nocookie >/dev/null
+R='resolver\(127\.53\.0\.53\)'
+expect_match "resolver: the client's question, [rd ad] (dig's default flags)" \
+	"^$T udp $C -> $R  www\.example\.test\. A\? \[rd ad\]$" "$(tap "-> $R  www\.example\.test\. A\?")"
+expect_match "resolver -> root: the resolver on the left, DO set" \
+	"^$T udp $R -> root\(127\.53\.0\.1\)  test\. A\? \[do\]$" "$(tap "$R -> root\(127\.53\.0\.1\)  test\. A\?")"
+expect_match "resolver <- root: the signed referral ([do]; NS, DS and its RRSIG)" \
+	"^$T udp $R <- root\(127\.53\.0\.1\)  NOERROR \[do\]  referral to test\. \(NS ns1\.nic\.test\. \.\.\.\) with glue$" \
+	"$(tap "$R <- root\(127\.53\.0\.1\)  NOERROR")"
+expect_match "resolver <- example: the A and its RRSIG, [aa do]" \
+	"^$T udp $R <- example\(127\.53\.2\.1\)  NOERROR \[aa do\]  www\.example\.test\. 300 A 192\.0\.2\.10 \.\.\. \(2 records\)$" \
+	"$(tap "$R <- example\(127\.53\.2\.1\)  NOERROR")"
+expect_match "resolver -> root: the root's DNSKEY set, to validate" \
+	"^$T udp $R -> root\(127\.53\.0\.1\)  \. DNSKEY\? \[do\]$" "$(tap "$R -> root\(127\.53\.0\.1\)  \. DNSKEY\?")"
+expect_match "resolver -> client: the secure answer, [rd ra ad]" \
+	"^$T udp $C <- $R  NOERROR \[rd ra ad\]  www\.example\.test\. 300 A 192\.0\.2\.10$" "$(tap "<- $R  NOERROR")"
 
 # An opcode the lab does not implement: the rcode named as dig names it.
 dg 127.53.2.1 www.example.test +norec +opcode=status >"$TMP/dig.st" 2>&1
@@ -135,6 +158,8 @@ dg 127.53.2.1 shopfront.example.test +norec >/dev/null
 dg 127.53.2.1 lame.test +norec >/dev/null
 dg 127.53.2.1 big.example.test TXT +noedns +ignore >/dev/null
 dg 127.53.2.1 www.example.test +norec +tcp >/dev/null
+dg 127.53.0.53 www.example.test >/dev/null
+d 127.53.0.53 mail.example.test +dnssec +nocookie >/dev/null
 send_udp 127.53.2.1 '123400000001000000000000ff' >/dev/null
 wait_for '"kind":"malformed"' "$TMP/serve.out"
 # Wait for the last answer too (the FORMERR to the malformed message).
@@ -200,6 +225,23 @@ expect_eq "--json truncated" '{"flags":"aa tc rd","qname":"big.example.test.","q
 	"$(ev '[.[] | select(.kind == "truncated")][0] | {flags, qname, qtype}')"
 expect_eq "--json tcp: a query and its answer" '["query","answer"]' \
 	"$(ev '[.[] | select(.transport == "tcp") | .kind]')"
+# The resolver: a cold resolution of www.example.test (the answer, then the
+# DNSKEY sets of ., test. and example.test. to validate it), then one query
+# for mail.example.test (the keys are cached), each with DO.
+expect_eq "--json resolver: what it asked upstream, in order" \
+	'["test. A?","example.test. A?","www.example.test. A?",". DNSKEY?","test. DNSKEY?","example.test. DNSKEY?","mail.example.test. A?"]' \
+	"$(ev '[.[] | select(.kind == "query" and .src == "127.53.0.53") | .summary]')"
+expect_eq "--json resolver: every upstream query has flags do" '["do"]' \
+	"$(ev '[.[] | select(.kind == "query" and .src == "127.53.0.53") | .flags] | unique')"
+expect_eq "--json resolver: every upstream answer has do, and aa when not a referral" \
+	'[["answer","aa do"],["referral","do"]]' \
+	"$(ev '[.[] | select(.kind != "query" and .dst == "127.53.0.53") | [.kind, .flags]] | unique')"
+expect_eq "--json resolver: no AD or DO asked (dig +noadflag): no ad given" \
+	'{"flags":"rd ra","summary":"www.example.test. 300 A 192.0.2.10"}' \
+	"$(ev '[.[] | select(.src == "127.53.0.53" and .client != "resolver(127.53.0.53)" and .qname == "www.example.test.")][0] | {flags, summary}')"
+expect_eq "--json resolver: with DO (and AD): ad, do, and the RRSIG" \
+	'[{"flags":"rd ad do","summary":"mail.example.test. A?"},{"flags":"rd ra ad do","summary":"mail.example.test. 3600 A 192.0.2.25 ... (2 records)"}]' \
+	"$(ev '[.[] | select(.server == "resolver(127.53.0.53)" and .qname == "mail.example.test.") | {flags, summary}]')"
 expect_eq "--json malformed: size and summary" '{"size":13,"summary":"13 bytes that do not parse as DNS"}' \
 	"$(ev '[.[] | select(.kind == "malformed")][0] | {size, summary}')"
 expect_eq "--json malformed: answered with FORMERR" '"FORMERR"' \
