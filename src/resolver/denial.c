@@ -31,18 +31,22 @@ static ldns_rdf *next_name(const ldns_rr *rr)
 	return n;
 }
 
-/* Strictly between owner and next (the last record wraps to the apex). */
+/* Strictly between owner and next.  The last NSEC of a zone points back at
+ * the apex: it covers what sorts after it (a name before the apex is not in
+ * the zone at all, so the caller has checked name is in it).  The last NSEC3
+ * wraps around the hash space: after its owner or before the first hash. */
 static bool covers(const ldns_rr *rr, const ldns_rdf *name)
 {
 	ldns_rdf *next = next_name(rr);
 	if (!next)
 		return false;
 	const ldns_rdf *owner = ldns_rr_owner(rr);
-	int on = ldns_dname_compare(owner, next);
 	bool r;
-	if (on < 0)
+	if (ldns_dname_compare(owner, next) < 0)
 		r = ldns_dname_compare(owner, name) < 0 && ldns_dname_compare(name, next) < 0;
-	else /* the last one: after the owner, or before the first name */
+	else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC)
+		r = ldns_dname_compare(owner, name) < 0;
+	else
 		r = ldns_dname_compare(owner, name) < 0 || ldns_dname_compare(name, next) < 0;
 	ldns_rdf_deep_free(next);
 	return r;
@@ -52,6 +56,14 @@ static bool has_type(const ldns_rr *rr, ldns_rr_type t)
 {
 	const ldns_rdf *bitmap = ldns_rr_rdf(rr, ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC ? 1 : 5);
 	return bitmap && ldns_nsec_bitmap_covers_type(bitmap, t);
+}
+
+/* A parent's record at a delegation (NS without SOA), or a DNAME: it says
+ * nothing about the names below its owner, which belong to another zone
+ * (RFC 6840 4.1, RFC 5155 8.3). */
+static bool is_cut(const ldns_rr *rr)
+{
+	return (has_type(rr, LDNS_RR_TYPE_NS) && !has_type(rr, LDNS_RR_TYPE_SOA)) || has_type(rr, LDNS_RR_TYPE_DNAME);
 }
 
 static ldns_rdf *wildcard_of(const ldns_rdf *ce)
@@ -108,11 +120,17 @@ static const ldns_rr *nsec3_for(struct nsec3_ctx *c, const ldns_rdf *name, bool 
 static ldns_rdf *nsec3_closest_encloser(struct nsec3_ctx *c, const ldns_rdf *name)
 {
 	size_t zl = ldns_dname_label_count(c->zone), nl = ldns_dname_label_count(name);
-	for (size_t l = nl; l >= zl && l > 0; l--) {
+	/* From the name's parent up to the apex, the root included. */
+	for (size_t l = nl; l-- > zl;) {
 		ldns_rdf *ce = ancestor(name, l);
 		if (!ce)
 			return NULL;
-		if (l < nl && nsec3_for(c, ce, true)) {
+		const ldns_rr *m = nsec3_for(c, ce, true);
+		if (m && is_cut(m)) {
+			ldns_rdf_deep_free(ce);
+			return NULL; /* a delegation cannot be the closest encloser */
+		}
+		if (m) {
 			ldns_rdf *closer = ancestor(name, l + 1);
 			bool ok = closer && nsec3_for(c, closer, false);
 			ldns_rdf_deep_free(closer);
@@ -131,7 +149,8 @@ static ldns_rdf *nsec3_closest_encloser(struct nsec3_ctx *c, const ldns_rdf *nam
 enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const ldns_rdf *name,
 				ldns_rr_type type, bool nxdomain, bool *hash_limit)
 {
-	if (!ldns_rr_list_rr_count(nsecs))
+	/* A zone speaks only for its own names. */
+	if (!ldns_rr_list_rr_count(nsecs) || !at_or_below(name, zone))
 		return DENIAL_FAIL;
 	bool nsec3 = ldns_rr_get_type(ldns_rr_list_rr(nsecs, 0)) == LDNS_RR_TYPE_NSEC3;
 	if (!nsec3) {
@@ -140,6 +159,8 @@ enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const 
 			if (!nxdomain && same_name(ldns_rr_owner(rr), name)) {
 				if (has_type(rr, type) || has_type(rr, LDNS_RR_TYPE_CNAME))
 					return DENIAL_FAIL;
+				if (is_cut(rr) && type != LDNS_RR_TYPE_DS)
+					return DENIAL_FAIL; /* the child's apex data is the child's to deny */
 				if (type == LDNS_RR_TYPE_DS)
 					return has_type(rr, LDNS_RR_TYPE_NS) && !has_type(rr, LDNS_RR_TYPE_SOA)
 						       ? DENIAL_CUT_INSECURE : DENIAL_NOT_CUT;
@@ -150,7 +171,7 @@ enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const 
 		 * (the next name lies below it), and no wildcard could answer. */
 		for (size_t i = 0; i < ldns_rr_list_rr_count(nsecs); i++) {
 			const ldns_rr *rr = ldns_rr_list_rr(nsecs, i);
-			if (!covers(rr, name))
+			if (!covers(rr, name) || (is_cut(rr) && ldns_dname_is_subdomain(name, ldns_rr_owner(rr))))
 				continue;
 			ldns_rdf *next = next_name(rr);
 			bool ent = next && ldns_dname_is_subdomain(next, name);
@@ -174,6 +195,8 @@ enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const 
 			bool no_wild = false;
 			for (size_t j = 0; wild && j < ldns_rr_list_rr_count(nsecs) && !no_wild; j++) {
 				const ldns_rr *w = ldns_rr_list_rr(nsecs, j);
+				if (is_cut(w) && ldns_dname_is_subdomain(wild, ldns_rr_owner(w)))
+					continue;
 				no_wild = covers(w, wild) ||
 					  (!nxdomain && same_name(ldns_rr_owner(w), wild) && !has_type(w, type) &&
 					   !has_type(w, LDNS_RR_TYPE_CNAME));
@@ -189,7 +212,8 @@ enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const 
 	enum denial out = DENIAL_FAIL;
 	const ldns_rr *match = nxdomain ? NULL : nsec3_for(&c, name, true);
 	if (match) {
-		if (has_type(match, type) || has_type(match, LDNS_RR_TYPE_CNAME))
+		if (has_type(match, type) || has_type(match, LDNS_RR_TYPE_CNAME) ||
+		    (is_cut(match) && type != LDNS_RR_TYPE_DS))
 			out = DENIAL_FAIL;
 		else if (type == LDNS_RR_TYPE_DS)
 			out = has_type(match, LDNS_RR_TYPE_NS) && !has_type(match, LDNS_RR_TYPE_SOA) ? DENIAL_CUT_INSECURE
@@ -237,8 +261,14 @@ bool denial_wildcard_ok(const ldns_rr_list *nsecs, const ldns_rdf *zone, const l
 		ldns_rdf_deep_free(closer);
 		return ok;
 	}
-	for (size_t i = 0; i < ldns_rr_list_rr_count(nsecs); i++)
-		if (covers(ldns_rr_list_rr(nsecs, i), owner))
-			return true;
-	return false;
+	/* The next closer name (one label below the wildcard's parent) must
+	 * not exist: otherwise the wildcard could not have been used. */
+	ldns_rdf *closer = ancestor(owner, labels + 1);
+	bool ok = false;
+	for (size_t i = 0; closer && i < ldns_rr_list_rr_count(nsecs) && !ok; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(nsecs, i);
+		ok = covers(rr, closer) && !(is_cut(rr) && ldns_dname_is_subdomain(closer, ldns_rr_owner(rr)));
+	}
+	ldns_rdf_deep_free(closer);
+	return ok && at_or_below(owner, zone);
 }

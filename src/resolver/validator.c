@@ -154,6 +154,7 @@ static void keyset_clear(struct keyset *ks)
 
 struct check {
 	uint16_t ede;
+	unsigned labels;     /* the labels field of the RRSIG that verified */
 	char why[VALR_WHY];
 	struct valr_sig sig; /* the signature that verified, or the last tried */
 	bool has_sig;
@@ -192,8 +193,9 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 		const ldns_rr *sig = ldns_rr_list_rr(sigs, i);
 		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG || !same_name(ldns_rr_owner(sig), ldns_rr_owner(first)) ||
 		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) != ldns_rr_get_type(first) ||
-		    !same_name(ldns_rr_rrsig_signame(sig), zone))
-			continue;
+		    !same_name(ldns_rr_rrsig_signame(sig), zone) ||
+		    ldns_rdf2native_int8(ldns_rr_rrsig_labels(sig)) > ldns_dname_label_count(ldns_rr_owner(first)))
+			continue; /* RFC 4035 5.3.1: not a signature over this RRset */
 		any_sig = true;
 		sig_report(sig, &c->sig, false);
 		c->has_sig = true;
@@ -225,6 +227,7 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 			ldns_status s = rrsig_verify(rrset, sig, key, (time_t)now);
 			if (s == LDNS_STATUS_OK) {
 				c->sig.verified = true;
+				c->labels = ldns_rdf2native_int8(ldns_rr_rrsig_labels(sig));
 				return true;
 			}
 		}
@@ -525,11 +528,83 @@ static struct vzone *deepest(struct validator *v, const ldns_rdf *target)
 	return best;
 }
 
+/* n's DS set ds (from fetch f) is z's to sign: check it and add n as a
+ * zone whose DNSKEY set comes next (or a bogus one).  NULL when the
+ * validation has finished (too many zones). */
+static struct vzone *ds_child(struct validator *v, struct vzone *z, const ldns_rdf *n, const struct fetched *f,
+			      ldns_rr_list *ds)
+{
+	char why[VALR_WHY * 2], nn[VALR_NAME], zn[VALR_NAME];
+	struct check c;
+	ldns_rr_list *sigs = select_rrs(f->answer, n, LDNS_RR_TYPE_RRSIG);
+	bool ok = verify_rrset(v, ds, sigs, &z->ks, z->name, &c);
+	ldns_rr_list_free(sigs);
+	struct vzone *child = zone_add(v, n, ok ? VZ_DS_OK : VZ_BOGUS);
+	if (!child) {
+		finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "the chain of trust is more than %d zones deep", MAX_ZONES);
+		return NULL;
+	}
+	child->ds = ldns_rr_list_clone(ds);
+	child->link->ds_sig = c.sig;
+	child->link->has_ds_sig = c.has_sig;
+	report_ds(child);
+	if (!ok) {
+		name_str(n, nn, sizeof nn);
+		name_str(z->name, zn, sizeof zn);
+		snprintf(why, sizeof why, "the DS of %s in %s: %s", nn, zn, c.why);
+		zone_fail(child, VZ_BOGUS, c.ede, why);
+	}
+	return child;
+}
+
+/* The zone that signed name's DS set in f (borrowed), or NULL. */
+static const ldns_rdf *ds_signer(const struct fetched *f, const ldns_rdf *name)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(f->answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(f->answer, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && same_name(ldns_rr_owner(rr), name) &&
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == LDNS_RR_TYPE_DS &&
+		    ldns_dname_is_subdomain(name, ldns_rr_rrsig_signame(rr)))
+			return ldns_rr_rrsig_signame(rr);
+	}
+	return NULL;
+}
+
+static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut);
+
+/* Signed data names its zone: ask for that zone's DS at once, and let the
+ * DS's own signature name the parent, instead of asking label by label
+ * (a zone delegated many labels below its parent, like an IPv6 reverse
+ * zone, would cost a signature check per empty label).  Returns 1 when the
+ * zone of target is now known, 0 to walk label by label, -1 when a fetch is
+ * pending or the validation has finished. */
+static int jump(struct validator *v, struct vzone *z, const ldns_rdf *target)
+{
+	const struct fetched *f = need(v, target, LDNS_RR_TYPE_DS);
+	if (!f)
+		return -1;
+	ldns_rr_list *ds = select_rrs(f->answer, target, LDNS_RR_TYPE_DS);
+	const ldns_rdf *parent = ldns_rr_list_rr_count(ds) ? ds_signer(f, target) : NULL;
+	if (!parent || !at_or_below(parent, z->name)) {
+		ldns_rr_list_free(ds);
+		return 0; /* unsigned, or no DS: go label by label */
+	}
+	struct vzone *pz = same_name(parent, z->name) ? z : walk(v, parent, true);
+	if (!pz || pz->state != VZ_SECURE || !same_name(pz->name, parent)) {
+		ldns_rr_list_free(ds);
+		return pz && !v->done ? 1 : -1; /* pz ends the walk, or a fetch is pending */
+	}
+	struct vzone *child = ds_child(v, pz, target, f, ds);
+	ldns_rr_list_free(ds);
+	return child ? 1 : -1;
+}
+
 /* Walk from the anchor to the zone that holds target.  Returns the zone
  * (whatever its state) when known, or NULL with a fetch asked for (or the
  * validation finished). */
-static struct vzone *walk(struct validator *v, const ldns_rdf *target)
+static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
 {
+	bool jumped = false;
 	char why[VALR_WHY * 2], nn[VALR_NAME], zn[VALR_NAME];
 	for (;;) {
 		struct vzone *z = deepest(v, target);
@@ -557,6 +632,14 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target)
 		}
 		if (z->state != VZ_SECURE)
 			return z;
+		if (cut && !jumped && ldns_dname_is_subdomain(target, z->name)) {
+			jumped = true;
+			int j = jump(v, z, target);
+			if (j < 0)
+				return NULL;
+			if (j > 0)
+				continue; /* from the zone now known */
+		}
 		/* The next name down: one label below the zone, past names known
 		 * to be no cut. */
 		size_t tl = ldns_dname_label_count(target), l = ldns_dname_label_count(z->name) + 1;
@@ -589,27 +672,11 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target)
 			return c ? c : z;
 		}
 		if (ldns_rr_list_rr_count(ds)) {
-			struct check c;
-			ldns_rr_list *sigs = select_rrs(f->answer, n, LDNS_RR_TYPE_RRSIG);
-			bool ok = verify_rrset(v, ds, sigs, &z->ks, z->name, &c);
-			ldns_rr_list_free(sigs);
-			struct vzone *child = zone_add(v, n, ok ? VZ_DS_OK : VZ_BOGUS);
-			if (!child) {
-				finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "the chain of trust is more than %d zones deep", MAX_ZONES);
-				ldns_rr_list_free(ds);
-				ldns_rdf_deep_free(n);
-				return NULL;
-			}
-			child->ds = ldns_rr_list_clone(ds);
-			child->link->ds_sig = c.sig;
-			child->link->has_ds_sig = c.has_sig;
-			report_ds(child);
-			if (!ok) {
-				snprintf(why, sizeof why, "the DS of %s in %s: %s", nn, zn, c.why);
-				zone_fail(child, VZ_BOGUS, c.ede, why);
-			}
+			struct vzone *child = ds_child(v, z, n, f, ds);
 			ldns_rr_list_free(ds);
 			ldns_rdf_deep_free(n);
+			if (!child)
+				return NULL;
 			continue;
 		}
 		ldns_rr_list_free(ds);
@@ -638,10 +705,12 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target)
 		if (f->rcode == LDNS_RCODE_NXDOMAIN && d == DENIAL_OK)
 			d = DENIAL_NOT_CUT; /* nothing below exists: the data is z's to sign */
 		if (d == DENIAL_NOT_CUT) {
-			if (v->nnoncut < MAX_NONCUTS)
-				v->noncut[v->nnoncut++] = n;
-			else
+			if (v->nnoncut == MAX_NONCUTS) {
 				ldns_rdf_deep_free(n);
+				finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "more than %d empty labels between zones", MAX_NONCUTS);
+				return NULL;
+			}
+			v->noncut[v->nnoncut++] = n;
 			if (f->rcode == LDNS_RCODE_NXDOMAIN)
 				return z;
 			continue;
@@ -710,20 +779,6 @@ static void add_sig_report(struct validator *v, const struct check *c)
 		v->rep.sigs[v->rep.nsigs++] = c->sig;
 }
 
-/* Labels of the RRSIG that verified: fewer than the owner's means the
- * answer was made from a wildcard. */
-static unsigned sig_labels(const ldns_rr_list *l, const ldns_rdf *owner, ldns_rr_type t, uint16_t tag)
-{
-	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && same_name(ldns_rr_owner(rr), owner) &&
-		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == t &&
-		    ldns_rdf2native_int16(ldns_rr_rrsig_keytag(rr)) == tag)
-			return ldns_rdf2native_int8(ldns_rr_rrsig_labels(rr));
-	}
-	return 0;
-}
-
 /* A zone state ended the walk insecure or bogus: the verdict. */
 static bool zone_verdict(struct validator *v, const struct vzone *z)
 {
@@ -754,7 +809,7 @@ static bool check_set(struct validator *v, const ldns_rr *first)
 	const ldns_rdf *owner = ldns_rr_owner(first);
 	ldns_rr_type t = ldns_rr_get_type(first);
 	const ldns_rdf *signer = claimed_signer(v->answer, owner, t);
-	struct vzone *z = walk(v, signer ? signer : owner);
+	struct vzone *z = walk(v, signer ? signer : owner, signer != NULL);
 	if (!z)
 		return v->done;
 	if (z->state == VZ_INSECURE) {
@@ -780,7 +835,7 @@ static bool check_set(struct validator *v, const ldns_rr *first)
 		finish(v, VAL_BOGUS, c.ede, "%s", c.why);
 		return true;
 	}
-	unsigned labels = sig_labels(v->answer, owner, t, c.sig.tag);
+	unsigned labels = c.labels; /* of the signature that verified, not of any decoy */
 	if (labels < ldns_dname_label_count(owner)) {
 		/* A wildcard answer: the name itself must be proven absent
 		 * (RFC 4035 5.3.4, RFC 5155 8.8). */
@@ -815,8 +870,26 @@ static void check_negative(struct validator *v)
 	for (size_t i = 0; i < ldns_rr_list_rr_count(v->authority) && !soa; i++)
 		if (ldns_rr_get_type(ldns_rr_list_rr(v->authority, i)) == LDNS_RR_TYPE_SOA)
 			soa = ldns_rr_list_rr(v->authority, i);
-	const ldns_rdf *zone_name = soa ? ldns_rr_owner(soa) : v->qname;
-	struct vzone *z = walk(v, zone_name);
+	/* A CNAME chain ends at the last target: that is the name denied. */
+	const ldns_rdf *name = v->qname;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(v->answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(v->answer, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && same_name(ldns_rr_owner(rr), name))
+			name = ldns_rr_rdf(rr, 0);
+	}
+	char qn[VALR_NAME], sn[VALR_NAME];
+	name_str(name, qn, sizeof qn);
+	if (soa && !at_or_below(name, ldns_rr_owner(soa))) {
+		/* Another zone's SOA (and proof) cannot deny this name: it would
+		 * let an insecure or unrelated zone stand in for the real one. */
+		name_str(ldns_rr_owner(soa), sn, sizeof sn);
+		v->proof_done = true;
+		finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "the negative answer for %s comes with the SOA of %s, which does "
+			"not hold that name", qn, sn);
+		return;
+	}
+	const ldns_rdf *zone_name = soa ? ldns_rr_owner(soa) : name;
+	struct vzone *z = walk(v, zone_name, soa != NULL);
 	if (!z)
 		return;
 	if (z->state == VZ_INSECURE) {
@@ -827,10 +900,13 @@ static void check_negative(struct validator *v)
 	if (zone_verdict(v, z))
 		return;
 	v->proof_done = true;
-	char qn[VALR_NAME];
-	name_str(v->qname, qn, sizeof qn);
 	if (!soa) {
 		finish(v, VAL_BOGUS, EDE_RRSIGS_MISSING, "the negative answer for %s carries no SOA record", qn);
+		return;
+	}
+	if (!same_name(z->name, ldns_rr_owner(soa))) {
+		name_str(ldns_rr_owner(soa), sn, sizeof sn);
+		finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "the negative answer's SOA is at %s, which is not a zone apex", sn);
 		return;
 	}
 	ldns_rr_list *set = select_rrs(v->authority, ldns_rr_owner(soa), LDNS_RR_TYPE_SOA);
@@ -859,13 +935,6 @@ static void check_negative(struct validator *v)
 	}
 	bool hash_limit = false;
 	bool nx = v->rcode == LDNS_RCODE_NXDOMAIN;
-	/* A CNAME chain ends at the last target: that is the name denied. */
-	const ldns_rdf *name = v->qname;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(v->answer); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(v->answer, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && same_name(ldns_rr_owner(rr), name))
-			name = ldns_rr_rdf(rr, 0);
-	}
 	enum denial d = denial_check(proof, z->name, name, v->qtype, nx, &hash_limit);
 	ldns_rr_list_free(proof);
 	if (v->qtype == LDNS_RR_TYPE_DS && (d == DENIAL_CUT_INSECURE || d == DENIAL_NOT_CUT))
