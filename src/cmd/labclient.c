@@ -3,9 +3,63 @@
 
 #include "cmd/cmd.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net/addr.h"
+#include "resolver/resolver.h"
+
+/* The running lab's clock offset, asked of its resolver (CH TXT
+ * clock.dnslab., see resolver.h), so that a command validates at the same
+ * lab time the lab serves.  False when it does not answer in time. */
+static bool ask_clock(const struct lab *lab, int port, int64_t *offset)
+{
+	const struct topo_server *r = lab_resolver(lab);
+	struct sockaddr_storage to;
+	if (!r || net_addr_parse(r->address, port, &to) != 0)
+		return false;
+	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str(RESOLVER_CLOCK_NAME), LDNS_RR_TYPE_TXT,
+					 LDNS_RR_CLASS_CH, 0);
+	uint8_t *wire = NULL, buf[512];
+	size_t len = 0;
+	bool ok = false;
+	int fd = -1;
+	if (!q)
+		return false;
+	ldns_pkt_set_random_id(q);
+	uint16_t id = ldns_pkt_id(q);
+	if (ldns_pkt2wire(&wire, q, &len) == LDNS_STATUS_OK &&
+	    (fd = socket(to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) >= 0 &&
+	    sendto(fd, wire, len, 0, (struct sockaddr *)&to,
+		   to.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == (ssize_t)len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		ldns_pkt *a = NULL;
+		if (poll(&pfd, 1, 300) == 1 && (n = recv(fd, buf, sizeof buf, 0)) > 12 &&
+		    ldns_wire2pkt(&a, buf, (size_t)n) == LDNS_STATUS_OK && ldns_pkt_id(a) == id &&
+		    ldns_rr_list_rr_count(ldns_pkt_answer(a)) == 1) {
+			const ldns_rr *t = ldns_rr_list_rr(ldns_pkt_answer(a), 0);
+			char *text = ldns_rr_rd_count(t) >= 2 ? ldns_rdf2str(ldns_rr_rdf(t, 1)) : NULL;
+			long long off;
+			/* TXT "epoch" "offset": the second string, quoted */
+			ok = text && sscanf(text, "\"%lld\"", &off) == 1;
+			if (ok)
+				*offset = off;
+			free(text);
+		}
+		ldns_pkt_free(a);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(wire);
+	ldns_pkt_free(q);
+	return ok;
+}
 
 int labclient_open(struct labclient *c, const struct labclient_opts *o, struct dl_error *err)
 {
@@ -33,7 +87,10 @@ int labclient_open(struct labclient *c, const struct labclient_opts *o, struct d
 			fprintf(stderr, ";; no lab on port %d: started one inside this command\n", o->port);
 		return 0;
 	} else if (all_busy) {
-		rc = 0; /* a lab is running there: talk to it */
+		rc = 0; /* a lab is running there: talk to it, at its time */
+		int64_t off;
+		if (!o->clock_given && ask_clock(c->lab, o->port, &off))
+			c->lab->clock.offset = off;
 	}
 	lab_close(c->lab, NULL);
 	c->stopped = true;
@@ -96,6 +153,7 @@ int labclient_option(struct labclient_opts *o, int argc, char **argv, int *i)
 			o->topology = v;
 			return 1;
 		}
+		o->clock_given = true;
 		return labclient_parse_clock(v, &o->clock_offset) ? -1 : 1;
 	}
 	if (!strncmp(a, "--port=", 7))

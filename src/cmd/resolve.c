@@ -188,7 +188,10 @@ static int report(const char *name, const char *type, const char *addr, int port
 			printf(";; answered by %s#%d\n", addr, port);
 		else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL)
 			printf(";; SERVFAIL after %u quer%s from the resolver%s (resolver %s#%d)\n", queries,
-			       queries == 1 ? "y" : "ies", queries ? "" : ": it remembers that these servers failed",
+			       queries == 1 ? "y" : "ies",
+			       queries ? ""
+			       : ede_code >= 6 && ede_code <= 12 ? ": the data it holds failed validation (see the EDE)"
+							    : ": it remembers that these servers failed",
 			       addr, port);
 		else if (cached)
 			printf(";; from the resolver's cache: %u s of the %sTTL left (resolver %s#%d)\n", ttl,

@@ -15,7 +15,8 @@
 #include "ui/term.h"
 
 static const char validate_usage[] =
-	"usage: dnslab validate NAME [TYPE] [--json] [--port N] [--clock OFFSET]\n"
+	"usage: dnslab validate NAME [TYPE] [--json] [--port N] [--clock OFFSET] [--topology FILE]\n"
+	"                       [--no-qmin] [--no-embed]\n"
 	"\n"
 	"Resolve NAME (type A by default) through the lab from the root and validate\n"
 	"the answer with DNSSEC from the lab's trust anchor, as a validating resolver\n"
@@ -26,10 +27,15 @@ static const char validate_usage[] =
 	"\n"
 	"  -j, --json        one JSON object instead of text\n"
 	"  -p, --port N      the lab port (default 5300)\n"
-	"  --clock OFFSET    judge signatures at this lab-clock offset (e.g. +40d)\n"
+	"  --clock OFFSET    judge signatures at this lab-clock offset (e.g. +40d); by\n"
+	"                    default, the running lab's clock (or real time)\n"
+	"  -t, --topology F  the lab's topology file (default: zones/lab.yaml)\n"
+	"  --no-qmin         ask full names (no QNAME minimisation)\n"
 	"  --no-embed        fail when no lab is running instead of starting one\n"
 	"\n"
-	"Exit status: 0 secure or insecure, 1 bogus, 2 usage error, 3 internal error.\n"
+	"The trust anchor is the lab's own (trust-anchor.ds next to its keys: DNSLAB_HOME).\n"
+	"Exit status: 0 secure or insecure, 1 bogus or the lookup failed, 2 usage error,\n"
+	"3 environment (no lab with --no-embed, the port is busy).\n"
 	"Example: dnslab validate www.expired.test\n";
 
 static const char chain_usage[] =
@@ -40,10 +46,21 @@ static const char chain_usage[] =
 	"is a Graphviz graph in the manner of DNSViz (secure green, insecure orange,\n"
 	"bogus red):  dnslab chain www.example.test --format dot | dot -Tsvg >chain.svg\n"
 	"\n"
-	"Exit status: 0 secure or insecure, 1 bogus, 2 usage error, 3 internal error.\n";
+	"  -f, --format F    text (default) or dot\n"
+	"  -p, --port N      the lab port (default 5300)\n"
+	"  --clock OFFSET    judge signatures at this lab-clock offset (e.g. +40d); by\n"
+	"                    default, the running lab's clock (or real time)\n"
+	"  -t, --topology F  the lab's topology file (default: zones/lab.yaml)\n"
+	"  --no-qmin         ask full names (no QNAME minimisation)\n"
+	"  --no-embed        fail when no lab is running instead of starting one\n"
+	"\n"
+	"Exit status: 0 secure or insecure, 1 bogus or the lookup failed, 2 usage error,\n"
+	"3 environment.\n";
 
 struct run {
 	struct labclient lc;
+	const char *qname;
+	ldns_rr_type qtype;
 	struct cache cache;
 	struct iter_hints hints;
 	struct iter_lame lame;
@@ -65,6 +82,10 @@ static void on_done(void *arg, const struct iter_result *r, const struct validat
 		t->validated = true;
 	} else {
 		memset(&t->rep, 0, sizeof t->rep);
+		snprintf(t->rep.qname, sizeof t->rep.qname, "%s%s", t->qname,
+			 t->qname[0] && t->qname[strlen(t->qname) - 1] == '.' ? "" : ".");
+		t->rep.qtype = t->qtype;
+		t->rep.now = labclock_now(&t->lc.lab->clock);
 		t->rep.rcode = r->rcode;
 		t->rep.ede = r->ede;
 		snprintf(t->rep.why, sizeof t->rep.why, "the lookup failed before any validation: %s",
@@ -120,6 +141,8 @@ static int run_view(const char *cmd, const char *usage, int argc, char **argv, b
 	ldns_rr_type qtype = type ? ldns_get_rr_type_by_name(type) : LDNS_RR_TYPE_A;
 	struct run t;
 	memset(&t, 0, sizeof t);
+	t.qname = name;
+	t.qtype = qtype;
 	struct dl_error err = { 0, "" };
 	lo.quiet = view != VIEW_VALIDATE && view != VIEW_TREE;
 	int rc = labclient_open(&t.lc, &lo, &err);

@@ -168,8 +168,25 @@ static bool add_referral(ldns_pkt *pkt, const struct zoneset *zs, const struct z
 }
 
 /* ---- authenticated denial, NSEC (RFC 4035 3.1.3) ----
- * Proofs are added for zones signed with NSEC when the query set DO.  NSEC3
- * zones are served without NSEC3 proofs for now. */
+ * Proofs are added when the query set DO: NSEC here, NSEC3 below. */
+
+/* n's NSEC in the answer section, with its RRSIGs when sigs. */
+static bool push_own_nsec(ldns_pkt *pkt, const ldns_dnssec_name *n, bool sigs)
+{
+	ldns_rr *c = ldns_rr_clone(n->nsec);
+	if (!c || !ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, c)) {
+		ldns_rr_free(c);
+		return false;
+	}
+	for (const ldns_dnssec_rrs *r = sigs ? n->nsec_signatures : NULL; r; r = r->next) {
+		ldns_rr *sig = ldns_rr_clone(r->rr);
+		if (!sig || !ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, sig)) {
+			ldns_rr_free(sig);
+			return false;
+		}
+	}
+	return true;
+}
 
 static bool zone_has_nsec(const struct zone *z)
 {
@@ -418,10 +435,21 @@ static enum step answer_in_zone(ldns_pkt *pkt, const struct zoneset *zs, const s
 		if (!ok)
 			return STEP_FAIL;
 	}
+	/* The name's own NSEC is an RRset of the name too: the answer to a
+	 * question for it (asked by type, so even without DO, RFC 4035 3.2.1),
+	 * and part of ANY with DO.  Never made from a wildcard. */
+	bool own_nsec = !owner && node->nsec && ldns_rr_get_type(node->nsec) == LDNS_RR_TYPE_NSEC;
 	if (qtype == LDNS_RR_TYPE_ANY && node->rrsets) {
 		for (const ldns_dnssec_rrsets *s = node->rrsets; s; s = s->next)
 			if (!push_rrset(pkt, LDNS_SECTION_ANSWER, s, owner, dnssec_ok))
 				return STEP_FAIL;
+		if (own_nsec && dnssec_ok && !push_own_nsec(pkt, node, true))
+			return STEP_FAIL;
+		return add_apex_ns(pkt, zs, z, dnssec_ok) ? STEP_DONE : STEP_FAIL;
+	}
+	if (qtype == LDNS_RR_TYPE_NSEC && own_nsec) {
+		if (!push_own_nsec(pkt, node, dnssec_ok))
+			return STEP_FAIL;
 		return add_apex_ns(pkt, zs, z, dnssec_ok) ? STEP_DONE : STEP_FAIL;
 	}
 	const ldns_dnssec_rrsets *set = zone_rrset(node, qtype);

@@ -159,8 +159,9 @@ int lab_load(struct lab **out, const char *topology_path, int port, struct dl_er
 		lab_free(lab);
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	}
-	/* The lab signs at startup against real time, so that a lab started
-	 * with --clock still begins with signatures valid now. */
+	/* The lab signs at startup against real time: `serve --clock +40d`
+	 * shows what a lab nobody re-signed looks like 40 days on (reload
+	 * re-signs on the lab clock). */
 	rc = load_zones(lab, time(NULL), &lab->zones, &lab->nzones, &lab->anchor, &lab->signing, err);
 	for (size_t i = 0; i < lab->topo->nservers && !rc; i++) {
 		const struct topo_server *ts = &lab->topo->servers[i];

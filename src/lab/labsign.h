@@ -26,8 +26,9 @@ struct labsign_stats {
 /* zones[i] is served as configured by cfg[i] (borrowed).  Signed zones are
  * replaced in zones[] (the unsigned ones freed).  *anchor (caller frees
  * deep) receives the DS records of the root's KSKs, or stays NULL when the
- * root is not signed.  now: real time, so that a lab started with --clock
- * still begins with valid signatures. */
+ * root is not signed.  now: the signing time (lab_load passes real time, so
+ * `serve --clock +40d` starts with signatures already expired on the lab
+ * clock; a later reload passes the lab clock). */
 int labsign_zones(struct zone **zones, const struct topo_zone *const *cfg, size_t n, const char *keydir,
 		  time_t now, ldns_rr_list **anchor, struct labsign_stats *st, struct dl_error *err);
 

@@ -83,7 +83,10 @@ static struct cache_entry **find_live(struct cache *c, const ldns_rdf *name, ldn
 		struct cache_entry *e = *slot;
 		if (e->type != type || e->klass != klass || !name_eq(e->name, name))
 			continue;
-		if (e->expires <= now) {
+		/* Stored later than now: the lab clock was turned back (clock
+		 * reset after clock +31d).  Data from the future is dropped, or
+		 * its TTL would stand still until the clock caught up. */
+		if (e->expires <= now || e->stored > now + 1.0) {
 			unlink_entry(c, slot);
 			return NULL;
 		}

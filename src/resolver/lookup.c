@@ -23,6 +23,7 @@ struct lookup {
 	char ede_text[200];
 
 	unsigned fetch_queries; /* sent by the validator's fetches */
+	bool cache_miss;        /* RD=0 and a key set was not cached */
 	bool stepping, again, fetch_back, resolved;
 	bool *finished; /* the caller's flag, while lookup_start runs */
 };
@@ -64,6 +65,8 @@ static void on_fetched(void *arg, struct iter *it)
 	l->res = NULL;
 	l->fetch_back = true;
 	l->fetch_queries += r.queries;
+	if (l->p.cache_only && r.rcode == LDNS_RCODE_REFUSED)
+		l->cache_miss = true; /* RD=0: no keys in the cache, so no verdict */
 	validator_on_fetch(l->v, &r);
 	if (l->stepping)
 		l->again = true; /* answered at once, inside step() */
@@ -88,11 +91,21 @@ static bool step(struct lookup *l)
 	do {
 		l->again = false;
 		struct val_fetch f;
+		if (l->cache_miss) {
+			/* RD=0 asks for the cache and nothing more: the data goes out
+			 * unvalidated (no AD) rather than sending the fetches. */
+			validator_free(l->v);
+			l->v = NULL;
+			finish(l);
+			return false;
+		}
 		if (validator_run(l->v, &f) == VAL_ACT_DONE) {
 			finish(l);
 			return false;
 		}
 		struct iter *it = new_iter(l, f.name, f.type);
+		if (it && l->p.cache_only)
+			iter_set_cache_only(it);
 		l->fetch_back = false;
 		struct resolution *res = it ? resolution_start(l->loop, it, &l->xo, on_fetched, l) : NULL;
 		if (res) {

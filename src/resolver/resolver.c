@@ -289,6 +289,53 @@ static bool wants_cache_info(const uint8_t *q, size_t qlen)
 	return want;
 }
 
+static bool is_clock_name(const struct wire_query *wq)
+{
+	static const uint8_t name[] = "\5clock\6dnslab";
+	return wq->qname_len == sizeof name && memcmp(wq->qname_lower, name, sizeof name) == 0;
+}
+
+/* CH TXT clock.dnslab.: the lab clock, for commands run beside the lab. */
+static void reply_clock(struct resolver *r, struct net_request *req, const uint8_t *q, const struct wire_query *wq)
+{
+	char text[128];
+	snprintf(text, sizeof text, "clock.dnslab. 0 CH TXT \"%.0f\" \"%lld\"", labclock_now(r->clock),
+		 (long long)r->clock->offset);
+	ldns_rr *rr = NULL;
+	ldns_pkt *p = ldns_pkt_new();
+	ldns_rr *question = ldns_rr_new();
+	ldns_rdf *qname = ldns_dname_new_frm_str(RESOLVER_CLOCK_NAME);
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	if (p && question && qname && ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) == LDNS_STATUS_OK) {
+		ldns_rr_set_owner(question, qname);
+		qname = NULL;
+		ldns_rr_set_type(question, LDNS_RR_TYPE_TXT);
+		ldns_rr_set_class(question, LDNS_RR_CLASS_CH);
+		ldns_rr_set_question(question, true);
+		ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, question);
+		question = NULL;
+		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+		rr = NULL;
+		ldns_pkt_set_id(p, wq->id);
+		ldns_pkt_set_qr(p, true);
+		ldns_pkt_set_aa(p, true);
+		ldns_pkt_set_rd(p, (wq->flags & WIRE_FLAG_RD) != 0);
+		ldns_pkt_set_ra(p, true);
+		if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK)
+			len = 0;
+	}
+	if (len)
+		net_request_reply(req, wire, len);
+	else
+		reply_error(req, q, wq, RCODE_SERVFAIL);
+	free(wire);
+	ldns_rr_free(rr);
+	ldns_rr_free(question);
+	ldns_rdf_deep_free(qname);
+	ldns_pkt_free(p);
+}
+
 void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_request *req)
 {
 	struct resolver *r = arg;
@@ -317,6 +364,10 @@ void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_requ
 	}
 	if (wq.has_edns && wq.edns_version != 0) {
 		reply_error(req, q, &wq, EXT_RCODE_BADVERS);
+		return;
+	}
+	if (wq.qclass == LDNS_RR_CLASS_CH && wq.qtype == LDNS_RR_TYPE_TXT && is_clock_name(&wq)) {
+		reply_clock(r, req, q, &wq);
 		return;
 	}
 	if (wq.qclass != LDNS_RR_CLASS_IN || wq.qtype == LDNS_RR_TYPE_AXFR || wq.qtype == LDNS_RR_TYPE_IXFR) {

@@ -19,6 +19,10 @@
  * the reply carries 1 byte (1 = cache, 0 = network) and 2 bytes (queries sent). */
 #define RESOLVER_OPT_CACHE_INFO 65053
 #define RESOLVER_EDNS_SIZE 1232
+/* CH TXT clock.dnslab. asked of the resolver: two strings, the lab clock's
+ * now and its offset from real time in seconds, so that a command run
+ * beside a lab validates at the lab's time. */
+#define RESOLVER_CLOCK_NAME "clock.dnslab."
 #define RESOLVER_CACHE_ENTRIES 3000
 
 struct resolution;

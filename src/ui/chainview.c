@@ -526,8 +526,10 @@ static void key_lines(FILE *out, const struct val_report *r, const struct valr_l
 
 	if (nkeys(l) == 0 && l->state != VAL_UNCHECKED) {
 		label(out, "DNSKEY");
-		if (l->state == VAL_INSECURE)
-			fputs("none: the zone is not signed\n", out);
+		if (l->no_ds)
+			fputs("not checked: with no DS in the parent, no key of this zone can be trusted\n", out);
+		else if (l->state == VAL_INSECURE)
+			fputs("not checked: the chain of trust ends here\n", out);
 		else
 			fprintf(out, "%snone%s\n", term_sgr(color, TERM_RED), term_reset(color));
 	}
@@ -549,8 +551,14 @@ static void key_lines(FILE *out, const struct val_report *r, const struct valr_l
 	if (l->has_key_sig)
 		sig_line(out, &l->key_sig, r->now, false, color);
 	else if (nkeys(l) > 0 && l->state == VAL_BOGUS) {
+		bool any = false;
+		for (size_t k = 0; k < nkeys(l); k++)
+			any = any || l->keys[k].matches_ds;
 		label(out, "RRSIG");
-		fprintf(out, "%snone over the DNSKEY set%s\n", term_sgr(color, TERM_RED), term_reset(color));
+		if (!any) /* nothing to check it with */
+			fputs("over the DNSKEY set: not checked, since no DNSKEY matches the DS\n", out);
+		else
+			fprintf(out, "%snone over the DNSKEY set%s\n", term_sgr(color, TERM_RED), term_reset(color));
 	}
 }
 
@@ -593,7 +601,9 @@ static void answer_text(FILE *out, const struct val_report *r, int brk, bool col
 		sig_line(out, &r->sigs[n], r->now, true, color);
 	if (nsigs(r) == 0 && r->verdict != VAL_UNCHECKED) {
 		label(out, "RRSIG");
-		if (r->verdict == VAL_BOGUS)
+		if (brk >= 0 || (r->verdict == VAL_INSECURE && r->nlinks && r->links[r->nlinks - 1].state == VAL_INSECURE))
+			fputs("not checked: the chain of trust ended above\n", out);
+		else if (r->verdict == VAL_BOGUS)
 			fprintf(out, "%snone%s\n", term_sgr(color, TERM_RED), term_reset(color));
 		else
 			fputs("none\n", out);
