@@ -5,7 +5,7 @@
 set -u
 build="gcc make pkg-config libldns-dev libuv1-dev libssl-dev libyaml-dev"
 test="libcmocka-dev valgrind clang bind9-dnsutils bind9-utils ldnsutils knot-dnsutils jq python3"
-bench="nsd dnsperf util-linux unbound python3"
+bench="nsd dnsperf util-linux unbound python3 time bc knot knot-dnssecutils"
 want=""
 for group in "$@"; do
 	case "$group" in

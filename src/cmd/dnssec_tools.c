@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "dns/zone.h"
@@ -140,6 +141,40 @@ int cmd_keygen(int argc, char **argv)
 	return 0;
 }
 
+/* sign's progress line on a terminal: "signing ZONE: 45% (90000/200001
+ * RRsets)", rewritten in place (\r) and blanked out at the end, so that
+ * nothing of it stays in the terminal's scrollback. */
+struct sign_progress {
+	int width; /* of the line last drawn; 0: none */
+};
+
+static void sign_progress_draw(void *arg, const char *zone, size_t done, size_t total)
+{
+	struct sign_progress *p = arg;
+	char line[300];
+	int pct = total ? (int)(done * 100 / total) : 100;
+	size_t zl = strlen(zone);
+	/* One line of a narrow terminal, or \r cannot take it back: a long
+	 * zone name keeps its last 40 characters. */
+	int n = snprintf(line, sizeof line, "signing %s%s: %d%% (%zu/%zu RRsets)", zl > 40 ? "..." : "",
+			 zl > 40 ? zone + zl - 40 : zone, pct, done, total);
+	if (n < 0)
+		return;
+	if (n >= (int)sizeof line)
+		n = (int)sizeof line - 1;
+	fprintf(stderr, "\r%s%*s", line, p->width > n ? p->width - n : 0, "");
+	if (p->width < n)
+		p->width = n;
+	fflush(stderr);
+}
+
+static void sign_progress_erase(struct sign_progress *p)
+{
+	if (p->width)
+		fprintf(stderr, "\r%*s\r", p->width, "");
+	p->width = 0;
+}
+
 /* Epoch seconds from T (see sign's usage); -1 when it is none of those. */
 static long long parse_time(const char *s, time_t now)
 {
@@ -251,7 +286,15 @@ int cmd_sign(int argc, char **argv)
 	o.expiration = (uint32_t)exp;
 	struct signer_stats st;
 	struct dl_error err = { 0, "" };
-	if (signer_sign(&o, &st, &err) != 0)
+	/* Large zones take seconds: show progress, but only to a person. */
+	struct sign_progress prog = { 0 };
+	if (isatty(fileno(stderr))) {
+		o.progress = sign_progress_draw;
+		o.progress_arg = &prog;
+	}
+	int rc = signer_sign(&o, &st, &err);
+	sign_progress_erase(&prog);
+	if (rc != 0)
 		return dl_error_report(&err);
 	char from[32], to[32];
 	time_t ti = (time_t)o.inception, te = (time_t)o.expiration;

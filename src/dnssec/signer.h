@@ -23,7 +23,14 @@ struct signer_opts {
 	bool nsec3;
 	uint16_t iterations;  /* NSEC3: 0 (RFC 9276) */
 	const char *salt;     /* NSEC3 salt in hex, NULL or "-" for none */
+	/* Progress while a large zone (over SIGNER_PROGRESS_MIN_RECORDS
+	 * records) is signed, at most about ten times a second, on the calling
+	 * thread: done of total RRsets signed (NSEC/NSEC3 included).  NULL: none. */
+	void (*progress)(void *arg, const char *zone, size_t done, size_t total);
+	void *progress_arg;
 };
+
+#define SIGNER_PROGRESS_MIN_RECORDS 10000
 
 struct signer_stats {
 	size_t records_in, records_out, signatures, keys;
@@ -46,7 +53,10 @@ struct sign_params {
 /* Sign the records of z (its own RRSIGs, NSEC and NSEC3 are dropped), plus
  * extra (borrowed: e.g. the DS records of signed children) and the DNSKEYs
  * in dnskeys, with keys.  *out (caller frees deep) is a new ldns zone with
- * the signatures and the NSEC or NSEC3 chain; *nsigs counts the RRSIGs. */
+ * the signatures and the NSEC or NSEC3 chain; *nsigs counts the RRSIGs.
+ * Small zones (up to SIGN_PAR_MIN_RRSETS RRsets, sign_par.h) are signed by
+ * ldns on the calling thread; larger ones on threads, with the same result
+ * apart from the signature bytes. */
 int signer_sign_zone(const struct zone *z, const ldns_rr_list *extra, ldns_key_list *keys,
 		     const ldns_rr_list *dnskeys, const struct sign_params *p, ldns_dnssec_zone **out,
 		     size_t *nsigs, struct dl_error *err);

@@ -461,6 +461,94 @@ for alg in ed25519 rsasha256; do
 	fi
 done
 
+# ---- sign: large zones (threads, progress) ---------------------------------------
+# A zone of more than 2000 RRsets is signed on threads (src/dnssec/sign_par.c);
+# DNSLAB_SIGN_PARALLEL_MIN=0 sends even this small zone, with its secure
+# delegation, glue, wildcard and empty non-terminals, that way.  Apart from
+# the signature bytes (ECDSA signatures are randomized) the output must be
+# the one ldns's own signer gives: the same records in the same order, the
+# same RRsets signed by the same keys with the same RRSIG fields.
+P=$TMP/parallel
+mkdir "$P"
+cp "$DSD/example.test.zone" "$KSK.key" "$KSK.private" "$ZSK.key" "$ZSK.private" "$P/"
+# nosig FILE: the zone without the signature field of its RRSIGs.
+nosig() { awk '$4 == "RRSIG" { $NF = "" } { print }' "$1"; }
+pinc=$(stamp $((now - 3600)))
+pexp=$(stamp $((now + 30 * 86400)))
+for mode in NSEC NSEC3; do
+	flag=""
+	[ $mode = NSEC3 ] && flag=--nsec3
+	DNSLAB_SIGN_PARALLEL_MIN=1000000 "$DNSLAB" sign "$P/example.test.zone" $flag --inception "$pinc" \
+		--expiration "$pexp" -o "$P/one.$mode" >/dev/null 2>"$TMP/one.err"
+	DNSLAB_SIGN_PARALLEL_MIN=0 "$DNSLAB" sign "$P/example.test.zone" $flag --inception "$pinc" \
+		--expiration "$pexp" -o "$P/threads.$mode" >/dev/null 2>"$TMP/threads.err"
+	RC=$?
+	expect_eq "signing on threads exits 0 ($mode)" 0 "$RC"
+	nosig "$P/one.$mode" >"$TMP/one.nosig"
+	nosig "$P/threads.$mode" >"$TMP/threads.nosig"
+	check "signing on threads: the records and RRSIG fields of ldns's signer, in its order ($mode)" \
+		cmp "$TMP/one.nosig" "$TMP/threads.nosig"
+	expect_eq "... and the same report ($mode)" "$(cat "$TMP/one.err")" "$(cat "$TMP/threads.err")"
+	expect_eq "... the DS at the delegation is signed by the ZSK ($mode)" "$ZSKTAG" \
+		"$(awk '$1 == "shop.example.test." && $4 == "RRSIG" && $5 == "DS" {print $11}' "$P/threads.$mode")"
+	if have ldns-verify-zone; then
+		check "ldns-verify-zone verifies the zone signed on threads ($mode)" verify_ldns "$P/threads.$mode"
+	fi
+	if have dnssec-verify; then
+		check "dnssec-verify verifies the zone signed on threads ($mode)" verify_bind example.test "$P/threads.$mode"
+	fi
+done
+
+# A zone of 11,003 records: signed on threads with no setting at all.
+L=$TMP/large
+mkdir "$L"
+awk 'BEGIN {
+	print "$ORIGIN large.test.\n$TTL 3600\n@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1"
+	for (i = 0; i < 11000; i++)
+		if (i % 10 == 9) print "h" i " TXT \"host " i "\""; else print "h" i " A 192.0.2." (i % 250 + 1)
+}' >"$L/large.test.zone"
+"$DNSLAB" keygen large.test --ksk --dir "$L" >/dev/null 2>&1
+"$DNSLAB" keygen large.test --dir "$L" >/dev/null 2>&1
+for mode in NSEC NSEC3; do
+	flag=""
+	[ $mode = NSEC3 ] && flag=--nsec3
+	dl sign "$L/large.test.zone" $flag -o "$L/large.$mode"
+	expect_eq "a zone of 11003 records signs (exit 0, $mode)" 0 "$RC"
+	# stderr is a file here: no progress line, only the report.
+	expect_eq "stderr not a terminal: the report alone, no progress ($mode)" \
+		";; signed 11003 records with 2 keys ($mode): $([ $mode = NSEC ] && echo 22006 || echo 22007) signatures" \
+		"$(printf '%s\n' "$ERR" | sed 's/, valid .*//')"
+	expect_eq "one ${mode} record per name ($mode)" 11002 "$(rrs "$L/large.$mode" $mode | wc -l)"
+	if have ldns-verify-zone; then
+		check "ldns-verify-zone verifies the large zone ($mode)" verify_ldns "$L/large.$mode"
+	fi
+	if have dnssec-verify; then
+		check "dnssec-verify verifies the large zone ($mode)" verify_bind large.test "$L/large.$mode"
+	fi
+	if have kzonecheck; then
+		check "kzonecheck -d on: the large zone passes ($mode)" kzonecheck -o large.test -d on "$L/large.$mode"
+	fi
+done
+dl verify "$L/large.NSEC" --origin large.test
+expect_eq "dnslab verify: the large zone has no problem" 0 "$RC"
+
+# On a terminal (script(1) gives the command one), a large zone shows a
+# progress line on stderr, rewritten in place and blanked out at the end;
+# a small zone shows none.
+if have script && script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+	script -qec "'$DNSLAB' sign '$L/large.test.zone' -o '$L/tty.signed'" /dev/null </dev/null >"$TMP/tty.out" 2>&1
+	RC=$?
+	expect_eq "sign on a terminal exits 0" 0 "$RC"
+	tty=$(tr '\r' '|' <"$TMP/tty.out")
+	expect_match "on a terminal a large zone shows its progress" \
+		'\|signing large\.test\.: [0-9]+% \([0-9]+/22006 RRsets\)' "$tty"
+	expect_match "the progress line ends at 100% and is blanked out" \
+		'signing large\.test\.: 100% \(22006/22006 RRsets\) *\| +\|' "$tty"
+	check "the zone signed on a terminal verifies" "$DNSLAB" verify "$L/tty.signed" --origin large.test
+	script -qec "'$DNSLAB' sign '$Z' -o '$S/tty-small.signed'" /dev/null </dev/null >"$TMP/tty.out" 2>&1
+	expect_nomatch "a small zone shows no progress, even on a terminal" 'signing example' "$(cat "$TMP/tty.out")"
+else skip "script (util-linux) cannot give a terminal here: no progress to see"; fi
+
 # ---- ds --------------------------------------------------------------------------
 dl ds --help
 expect_eq "ds --help exits 0" 0 "$RC"
