@@ -89,7 +89,7 @@ int labclient_open(struct labclient *c, const struct labclient_opts *o, struct d
 	} else if (all_busy) {
 		rc = 0; /* a lab is running there: talk to it, at its time */
 		int64_t off;
-		if (!o->clock_given && ask_clock(c->lab, o->port, &off))
+		if (o->lab_clock && !o->clock_given && ask_clock(c->lab, o->port, &off))
 			c->lab->clock.offset = off;
 	}
 	lab_close(c->lab, NULL);

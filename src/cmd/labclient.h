@@ -16,7 +16,8 @@ struct labclient_opts {
 	bool no_embed;        /* fail instead of starting a lab here */
 	bool need_lab;        /* false when talking to an address outside the lab */
 	int64_t clock_offset; /* --clock, for a lab started here (or to judge at) */
-	bool clock_given;     /* --clock was given; else a running lab's clock is used */
+	bool clock_given;     /* --clock was given */
+	bool lab_clock;       /* without --clock, use a running lab's clock (validate, chain) */
 	bool no_qmin;         /* --no-qmin, for a lab started here */
 	bool quiet;           /* no note on stderr when a lab is started here */
 };

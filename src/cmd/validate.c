@@ -120,7 +120,7 @@ static int run_view(const char *cmd, const char *usage, int argc, char **argv, b
 		}
 		args[n++] = argv[i];
 	}
-	struct labclient_opts lo = { .port = LAB_DEFAULT_PORT, .need_lab = true };
+	struct labclient_opts lo = { .port = LAB_DEFAULT_PORT, .need_lab = true, .lab_clock = true };
 	const char *name, *type;
 	bool json;
 	int prc = labclient_parse_question(cmd, usage, n, args, &lo, &name, &type, &json);

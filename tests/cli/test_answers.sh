@@ -430,13 +430,23 @@ expect_eq "ANY: a KSK (257) and a ZSK (256)" "256 257" \
 expect_nomatch "ANY without DO: no RRSIG" 'RRSIG' "$(section ANSWER)"
 q $EX example.test ANY +dnssec
 hdr "ANY with DO" NOERROR "qr aa"
-expect_eq "ANY with DO: each of the seven RRsets with its RRSIG" "A AAAA DNSKEY MX NS SOA TXT " \
+expect_eq "ANY with DO: each of the eight RRsets, the apex NSEC included, with its RRSIG" \
+	"A AAAA DNSKEY MX NS NSEC SOA TXT " \
 	"$(section ANSWER | awk '$4 == "RRSIG" { print $5 }' | sort | tr '\n' ' ')"
+expect_eq "ANY with DO: the apex NSEC, whose bitmap lists every type at the apex" \
+	"A NS SOA MX TXT AAAA RRSIG NSEC DNSKEY" \
+	"$(section ANSWER | awk '$4 == "NSEC" { for (i = 6; i <= NF; i++) printf "%s%s", $i, (i < NF ? " " : "") }')"
 ksk=$(key_tag $EX example.test KSK) zsk=$(key_tag $EX example.test ZSK)
 expect_match "example.test. has one KSK and one ZSK" '^[0-9]+ [0-9]+$' "$ksk $zsk"
 expect_eq "ANY with DO: the DNSKEY RRset signed by the KSK, the rest by the ZSK" \
 	"DNSKEY $ksk|others $zsk" \
 	"DNSKEY $(section ANSWER | awk '$4 == "RRSIG" && $5 == "DNSKEY" { print $11 }')|others $(section ANSWER | awk '$4 == "RRSIG" && $5 != "DNSKEY" { print $11 }' | sort -u | paste -sd' ')"
+q $EX example.test NSEC
+expect_eq "NSEC by type, without DO: the apex NSEC is the answer (RFC 4035 3.2.1)" "NSEC" \
+	"$(section ANSWER | awk '{ print $4 }' | paste -sd' ')"
+q $EX example.test NSEC +dnssec
+expect_eq "NSEC by type, with DO: the NSEC and its RRSIG" "NSEC RRSIG" \
+	"$(section ANSWER | awk '{ print $4 }' | paste -sd' ')"
 
 out=$(kdig @$EX -p "$PORT" +time=2 +retry=0 example.test AXFR 2>&1)
 expect_match "AXFR: REFUSED" "server replied with error 'REFUSED'" "$out"
