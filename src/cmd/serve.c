@@ -110,6 +110,10 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 			for (size_t i = 0; i < c->lab->nservers; i++)
 				if (c->lab->servers[i].resolver)
 					cache_flush(&c->lab->servers[i].resolver->cache);
+			char dir[4200];
+			struct dl_error werr = { 0, "" };
+			if (lab_write_signed(c->lab, dir, sizeof dir, &werr) != 0)
+				printf("reload: %s\n", werr.msg);
 			printf("reload: %zu zones read again", c->lab->nzones);
 			if (c->lab->signing.zones)
 				printf(", %zu signed at the lab clock's now (%zu signatures)", c->lab->signing.zones,
@@ -207,6 +211,8 @@ static void print_map_text(const struct lab *lab, FILE *out)
 			lab->signing.zones, lab->signing.ms, lab->userdir);
 		fprintf(out, "Trust anchor: %s/trust-anchor.ds (drill -k, unbound) and\n"
 			     "              %s/trust-anchor.conf (delv -a).\n", lab->userdir, lab->userdir);
+		fprintf(out, "Signed zones as served: %s/signed/ (dnslab verify %s/signed/example.test.zone)\n",
+			lab->userdir, lab->userdir);
 	}
 	fprintf(out, "\nTry it from another terminal:\n");
 	if (root)
@@ -323,6 +329,10 @@ int cmd_serve(int argc, char **argv)
 	struct serve_ctx ctx = { .lab = lab };
 	struct wiretap_printer printer = { &lab->tap, stdout, term_use_color(stdout) };
 	if (!rc) {
+		char dir[4200];
+		struct dl_error werr = { 0, "" };
+		if (lab_write_signed(lab, dir, sizeof dir, &werr) != 0)
+			fprintf(stderr, "dnslab serve: %s (the lab runs anyway)\n", werr.msg);
 		if (json)
 			print_map_json(lab, stdout);
 		else

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "lab/paths.h"
 #include "net/addr.h"
@@ -352,5 +355,36 @@ int lab_reload(struct lab *lab, time_t sign_time, struct dl_error *err)
 	lab->nzones = n;
 	lab->anchor = anchor;
 	lab->signing = st;
+	return 0;
+}
+
+int lab_write_signed(const struct lab *lab, char *dir, size_t dirlen, struct dl_error *err)
+{
+	snprintf(dir, dirlen, "%s/signed", lab->userdir);
+	if (!lab->anchor)
+		return 0;
+	if (paths_mkdirs(dir) != 0)
+		return dl_error_set(err, DL_ERR_ENV, "cannot create %s: %s", dir, strerror(errno));
+	for (size_t i = 0; i < lab->nzones; i++) {
+		const struct zone *z = lab->zones[i];
+		char path[4400], tmp[4420];
+		size_t ol = strlen(z->origin_str);
+		snprintf(path, sizeof path, "%s/%.*s.zone", dir, ol > 1 ? (int)ol - 1 : 4, ol > 1 ? z->origin_str : "root");
+		snprintf(tmp, sizeof tmp, "%s.tmp", path);
+		/* A copy for reading, made again at every start: renamed into
+		 * place so a reader never sees half of it, but not fsync'd (it is
+		 * not student work, and a crash only means a fresh copy). */
+		FILE *fp = fopen(tmp, "w");
+		if (!fp)
+			return dl_error_set(err, DL_ERR_ENV, "cannot write %s: %s", tmp, strerror(errno));
+		fprintf(fp, "; %s as the lab serves it (signed from %s). Written by dnslab serve\n"
+			    "; at every start and reload; edit the template, not this file.\n",
+			z->origin_str, z->file);
+		ldns_dnssec_zone_print_fmt(fp, ldns_output_format_nocomments, z->dz);
+		if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+			unlink(tmp);
+			return dl_error_set(err, DL_ERR_ENV, "cannot write %s: %s", path, strerror(errno));
+		}
+	}
 	return 0;
 }

@@ -61,6 +61,11 @@ int lab_load(struct lab **out, const char *topology_path, int port, struct dl_er
  * serve them.  On error (file:line in err) the old zones go on serving. */
 int lab_reload(struct lab *lab, time_t sign_time, struct dl_error *err);
 
+/* When the lab signs its zones: write each zone as served (signed) to
+ * dir = userdir/signed/<zone>.zone, for reading and for `dnslab verify`.
+ * Returns 0 (dir filled in either case) or DL_ERR_ENV. */
+int lab_write_signed(const struct lab *lab, char *dir, size_t dirlen, struct dl_error *err);
+
 /* Start every server's listeners on loop.  When the port is taken on every
  * server address, *all_busy is set (another lab is probably running). */
 int lab_listen(struct lab *lab, uv_loop_t *loop, bool *all_busy, struct dl_error *err);
