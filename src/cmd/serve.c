@@ -96,7 +96,7 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 	} else if (!strcmp(cmd, "flush")) {
 		for (size_t i = 0; i < c->lab->nservers; i++)
 			if (c->lab->servers[i].resolver)
-				cache_flush(&c->lab->servers[i].resolver->cache);
+				resolver_flush(c->lab->servers[i].resolver);
 		printf("flush: the resolver's cache is empty\n");
 		fflush(stdout);
 	} else if (!strcmp(cmd, "reload") || !strcmp(cmd, "resign")) {
@@ -109,7 +109,7 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 		} else {
 			for (size_t i = 0; i < c->lab->nservers; i++)
 				if (c->lab->servers[i].resolver)
-					cache_flush(&c->lab->servers[i].resolver->cache);
+					resolver_flush(c->lab->servers[i].resolver);
 			char dir[4200];
 			struct dl_error werr = { 0, "" };
 			if (lab_write_signed(c->lab, dir, sizeof dir, &werr) != 0)

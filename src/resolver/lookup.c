@@ -140,6 +140,8 @@ static void on_resolved(void *arg, struct iter *it)
 		return;
 	}
 	l->v = validator_new(l->p.anchor, l->p.now(l->p.now_arg));
+	if (l->v)
+		validator_use_keycache(l->v, l->p.keys);
 	if (!l->v || validator_start(l->v, l->qname, l->qtype, l->r.rcode, l->answer, l->authority) != 0) {
 		validator_free(l->v);
 		l->v = NULL;

@@ -19,6 +19,7 @@ struct lookup_params {
 	double (*now)(void *arg);
 	void *now_arg;
 	const ldns_rr_list *anchor;      /* borrowed; NULL: no validation */
+	struct keycache *keys;           /* borrowed, may be NULL: proofs kept across lookups */
 	iter_event_fn on_event;          /* may be NULL: the main resolution's events */
 	void *event_arg;
 	bool cache_only;                 /* RD=0: the cache and nothing more */

@@ -406,7 +406,7 @@ void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_requ
 	/* CD=1: the client validates itself; hand it the data unchecked. */
 	struct lookup_params lp = {
 		.cfg = &r->cfg, .xo = &r->xo, .now = resolver_now, .now_arg = (void *)r->clock,
-		.anchor = (wq.flags & WIRE_FLAG_CD) ? NULL : r->anchor,
+		.anchor = (wq.flags & WIRE_FLAG_CD) ? NULL : r->anchor, .keys = &r->keys,
 		.cache_only = !(wq.flags & WIRE_FLAG_RD), /* RD=0: the cache, nothing more */
 	};
 	bool finished = false;
@@ -442,6 +442,12 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, struct iter_hints *hints,
 	return 0;
 }
 
+void resolver_flush(struct resolver *r)
+{
+	cache_flush(&r->cache);
+	keycache_flush(&r->keys);
+}
+
 void resolver_free(struct resolver *r)
 {
 	while (r->clients) {
@@ -452,6 +458,7 @@ void resolver_free(struct resolver *r)
 		client_free(c);
 	}
 	cache_free(&r->cache);
+	keycache_flush(&r->keys);
 	iter_lame_free(&r->lame);
 	iter_hints_free(&r->hints);
 }

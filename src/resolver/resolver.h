@@ -12,6 +12,7 @@
 #include "net/exchange.h"
 #include "net/listener.h"
 #include "resolver/cache.h"
+#include "resolver/keycache.h"
 #include "resolver/iter.h"
 
 /* A private EDNS option (RFC 6891 9: 65001-65534 are for local use) that
@@ -42,6 +43,7 @@ struct resolver {
 	struct iter_config cfg;
 	struct iter_hints hints;     /* owned */
 	struct cache cache;
+	struct keycache keys;        /* what validation proved, across queries */
 	struct iter_lame lame;
 	const struct labclock *clock; /* borrowed */
 	struct sockaddr_storage source; /* queries leave from the resolver's address */
@@ -58,6 +60,9 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, struct iter_hints *hints,
 		  const char *source_ip, const struct labclock *clock, bool qmin, const ldns_rr_list *anchor);
 /* Cancel everything in flight and free the resolver's memory. */
 void resolver_free(struct resolver *r);
+
+/* Empty the cache and the key cache (serve's flush and reload). */
+void resolver_flush(struct resolver *r);
 
 /* The listener callback (net_async_fn): arg is the resolver. */
 void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_request *req);

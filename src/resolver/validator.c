@@ -6,6 +6,7 @@
 #include "resolver/validator.h"
 
 #include "dnssec/rrsig.h"
+#include "resolver/keycache.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ struct fetched {
 struct validator {
 	ldns_rr_list *anchor;
 	double now;
+	struct keycache *kc; /* borrowed, may be NULL */
 	ldns_rdf *qname;
 	ldns_rr_type qtype;
 	ldns_pkt_rcode rcode;
@@ -342,6 +344,56 @@ void validator_on_fetch(struct validator *v, const struct iter_result *r)
 	v->want_name = NULL;
 }
 
+/* ---- what earlier validations proved (keycache.h) ---- */
+
+void validator_use_keycache(struct validator *v, struct keycache *kc)
+{
+	v->kc = kc;
+}
+
+static double min_ttl(const ldns_rr_list *l, double ttl)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++)
+		if (ldns_rr_ttl(ldns_rr_list_rr(l, i)) < ttl)
+			ttl = ldns_rr_ttl(ldns_rr_list_rr(l, i));
+	return ttl;
+}
+
+static void remember(struct validator *v, const ldns_rdf *name, enum kc_state st, const ldns_rr_list *keys,
+		     uint16_t ede, const char *why, double ttl)
+{
+	if (v->kc)
+		keycache_put(v->kc, name, st, keys, ede, why, v->now, ttl);
+}
+
+/* Add name as a zone (or a known non-cut) from the key cache.  Returns true
+ * when the cache knew it. */
+static bool from_keycache(struct validator *v, const ldns_rdf *name)
+{
+	const struct kc_entry *e = v->kc ? keycache_get(v->kc, name, v->now) : NULL;
+	if (!e)
+		return false;
+	if (e->state == KC_NOT_A_CUT) {
+		if (v->nnoncut == MAX_NONCUTS)
+			return false;
+		v->noncut[v->nnoncut++] = ldns_rdf_clone(name);
+		return true;
+	}
+	struct vzone *z = zone_add(v, name, e->state == KC_SECURE ? VZ_SECURE : VZ_INSECURE);
+	if (!z)
+		return false;
+	if (e->state == KC_SECURE) {
+		z->keys = ldns_rr_list_clone(e->keys);
+		keyset_fill(&z->ks, z->keys);
+		z->link->state = VAL_SECURE;
+		z->link->anchor = ldns_dname_label_count(name) == 0;
+	} else {
+		z->link->no_ds = true;
+		zone_fail(z, VZ_INSECURE, e->ede, e->why);
+	}
+	return true;
+}
+
 /* ---- keys: DS to DNSKEY ---- */
 
 static ldns_hash ds_hash(uint8_t digest_type, bool *ok)
@@ -467,6 +519,11 @@ static void zone_keys(struct validator *v, struct vzone *z, const struct fetched
 			z->keys = ldns_rr_list_clone(keys);
 			keyset_fill(&z->ks, z->keys);
 			z->state = VZ_SECURE;
+			/* As long as the DS, the keys and their signature last. */
+			double ttl = min_ttl(z->ds, min_ttl(keys, 86400));
+			if ((double)c.sig.expiration - v->now < ttl)
+				ttl = (double)c.sig.expiration - v->now;
+			remember(v, z->name, KC_SECURE, keys, 0, NULL, ttl);
 			l->state = VAL_SECURE;
 		} else {
 			snprintf(why, sizeof why, "the DNSKEY set of %s: %s", zn, c.why);
@@ -580,6 +637,8 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
  * pending or the validation has finished. */
 static int jump(struct validator *v, struct vzone *z, const ldns_rdf *target)
 {
+	if (from_keycache(v, target))
+		return 1;
 	const struct fetched *f = need(v, target, LDNS_RR_TYPE_DS);
 	if (!f)
 		return -1;
@@ -610,6 +669,10 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
 		struct vzone *z = deepest(v, target);
 		if (!z) {
 			ldns_rdf *root = ldns_dname_new_frm_str(".");
+			if (root && ldns_rr_list_rr_count(v->anchor) && from_keycache(v, root)) {
+				ldns_rdf_deep_free(root);
+				continue;
+			}
 			z = root ? zone_add(v, root, VZ_DS_OK) : NULL;
 			ldns_rdf_deep_free(root);
 			if (!z) {
@@ -653,6 +716,10 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
 		if (!n || l > tl) {
 			ldns_rdf_deep_free(n);
 			return z; /* target lives in z */
+		}
+		if (from_keycache(v, n)) {
+			ldns_rdf_deep_free(n);
+			continue;
 		}
 		const struct fetched *f = need(v, n, LDNS_RR_TYPE_DS);
 		if (!f) {
@@ -705,6 +772,7 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
 		if (f->rcode == LDNS_RCODE_NXDOMAIN && d == DENIAL_OK)
 			d = DENIAL_NOT_CUT; /* nothing below exists: the data is z's to sign */
 		if (d == DENIAL_NOT_CUT) {
+			remember(v, n, KC_NOT_A_CUT, NULL, 0, NULL, min_ttl(f->authority, 3600));
 			if (v->nnoncut == MAX_NONCUTS) {
 				ldns_rdf_deep_free(n);
 				finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "more than %d empty labels between zones", MAX_NONCUTS);
@@ -726,6 +794,7 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
 			snprintf(child->link->denial, sizeof child->link->denial, "%s", kind);
 			snprintf(why, sizeof why, "%s has no DS in %s (proven by %s): an insecure delegation", nn, zn, kind);
 			zone_fail(child, VZ_INSECURE, 0, why);
+			remember(v, child->name, KC_INSECURE, NULL, 0, why, min_ttl(f->authority, 3600));
 		} else if (hash_limit) {
 			snprintf(why, sizeof why, "proving that %s has no DS needs more than %d NSEC3 hashes", nn,
 				 VAL_MAX_NSEC3_HASHES);

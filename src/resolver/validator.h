@@ -45,6 +45,12 @@ struct validator;
 struct validator *validator_new(const ldns_rr_list *anchor, double now);
 void validator_free(struct validator *v);
 
+struct keycache;
+/* Use and fill kc (borrowed): zones and cuts proven by earlier validations
+ * are not proven again while they live.  The report then lists such a zone
+ * without the details of how it was proven. */
+void validator_use_keycache(struct validator *v, struct keycache *kc);
+
 /* What to validate: the outcome of resolving (qname, qtype), with the
  * answer's RRSIGs in answer and the SOA, NSEC/NSEC3 and their RRSIGs in
  * authority (borrowed, copied). */

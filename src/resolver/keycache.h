@@ -1,0 +1,44 @@
+/* keycache.h: what the validator has learnt about zones, kept across
+ * queries (Unbound's key cache): a zone whose DNSKEY set was proven secure,
+ * with the keys; a zone proven insecure (no DS in a signed parent); a name
+ * proven to be no zone cut.  Without it every answer from the cache would
+ * cost the checks of the whole chain again.  Times are lab-clock seconds;
+ * an entry lives as long as the shortest TTL it rests on, and never past
+ * the signatures that made it. */
+#ifndef DNSLAB_KEYCACHE_H
+#define DNSLAB_KEYCACHE_H
+
+#include <stddef.h>
+
+#include <ldns/ldns.h>
+
+enum kc_state { KC_SECURE, KC_INSECURE, KC_NOT_A_CUT };
+
+struct kc_entry {
+	ldns_rdf *name;      /* owned, canonical */
+	enum kc_state state;
+	ldns_rr_list *keys;  /* KC_SECURE: the DNSKEY set, owned */
+	char why[300];       /* KC_INSECURE: the reason, for the EDE text */
+	uint16_t ede;
+	double stored, expires;
+};
+
+#define KEYCACHE_SLOTS 256
+
+struct keycache {
+	struct kc_entry e[KEYCACHE_SLOTS];
+	size_t n;
+	size_t hand; /* the next slot to reuse when full */
+};
+
+void keycache_init(struct keycache *kc);
+void keycache_flush(struct keycache *kc);
+
+/* The live entry for name at now, or NULL (borrowed until the next put). */
+const struct kc_entry *keycache_get(struct keycache *kc, const ldns_rdf *name, double now);
+
+/* Remember name (copied; keys copied too) until now + ttl. */
+void keycache_put(struct keycache *kc, const ldns_rdf *name, enum kc_state state, const ldns_rr_list *keys,
+		  uint16_t ede, const char *why, double now, double ttl);
+
+#endif
