@@ -31,6 +31,7 @@
 #include "dnssec/keys.h"
 #include "lab/lab.h"
 #include "lab/labsign.h"
+#include "resolver/keycache.h"
 #include "resolver/validator.h"
 
 #define DAY 86400.0
@@ -323,6 +324,7 @@ struct ctx {
 	const struct world *w;
 	const ldns_rr_list *anchor;
 	double now;
+	struct keycache *kc; /* NULL: each validation on its own */
 	fetch_hook *hook;
 	void *arg;
 };
@@ -343,6 +345,8 @@ static void validate_answer(const struct ctx *c, const char *qname, ldns_rr_type
 	memset(&R, 0, sizeof R);
 	ldns_rdf *qn = ldns_dname_new_frm_str(qname);
 	struct validator *v = validator_new(c->anchor, c->now);
+	if (v)
+		validator_use_keycache(v, c->kc);
 	R.start = v && qn ? validator_start(v, qn, qtype, a->rcode, a->an, a->ns) : -1;
 	ldns_rdf_deep_free(qn);
 	for (unsigned i = 0; R.start == 0 && i < 100; i++) {
@@ -1677,6 +1681,94 @@ static void test_bug_deep_delegation_exhausts_budget(void **state)
 	LINKS(".", "v6.", "0.0.0.0.8.b.d.0.1.0.0.2.v6.");
 }
 
+
+/* ---- the key cache: what one validation proved serves the next ---- */
+
+static void test_keycache_second_answer_costs_one_check(void **state)
+{
+	struct keycache kc;
+	keycache_init(&kc);
+	struct answer a = resolve_in(&labw, "www.example.test.", LDNS_RR_TYPE_A);
+	struct ctx c = at(&labw);
+	c.kc = &kc;
+	validate_answer(&c, "www.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_SECURE, 0);
+	assert_int_equal(R.fetches, 5);
+	assert_int_equal(R.rep.validations, 6);
+	/* Another name of the same zone: only its own signature is checked. */
+	a = resolve_in(&labw, "mail.example.test.", LDNS_RR_TYPE_A);
+	validate_answer(&c, "mail.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_SECURE, 0);
+	assert_int_equal(R.fetches, 0);
+	assert_int_equal(R.rep.validations, 1);
+	/* Straight from the anchor's zone to the signer's: both remembered. */
+	LINKS(".", "example.test.");
+	/* An island stays insecure without asking again. */
+	a = resolve_in(&labw, "www.island.test.", LDNS_RR_TYPE_A);
+	validate_answer(&c, "www.island.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_INSECURE, 0);
+	unsigned first = R.fetches;
+	assert_true(first > 0);
+	a = resolve_in(&labw, "www.island.test.", LDNS_RR_TYPE_AAAA);
+	validate_answer(&c, "www.island.test.", LDNS_RR_TYPE_AAAA, &a);
+	expect_verdict(VAL_INSECURE, 0);
+	assert_int_equal(R.fetches, 0);
+	assert_int_equal(R.rep.validations, 0);
+	/* Past the DNSKEY TTLs everything is proven again. */
+	c.now += 2 * DAY;
+	a = resolve_in(&labw, "www.example.test.", LDNS_RR_TYPE_A);
+	validate_answer(&c, "www.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_SECURE, 0);
+	assert_int_equal(R.fetches, 5);
+	/* A lab clock turned back (stored "in the future"): not trusted. */
+	c.now -= 2 * DAY;
+	a = resolve_in(&labw, "www.example.test.", LDNS_RR_TYPE_A);
+	validate_answer(&c, "www.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_SECURE, 0);
+	assert_int_equal(R.fetches, 5);
+	keycache_flush(&kc);
+	assert_int_equal(kc.n, 0);
+}
+
+static void test_keycache_bogus_is_not_remembered(void **state)
+{
+	struct keycache kc;
+	keycache_init(&kc);
+	struct ctx c = at(&labw);
+	c.kc = &kc;
+	for (int round = 0; round < 2; round++) {
+		struct answer a = resolve_in(&labw, "www.expired.test.", LDNS_RR_TYPE_A);
+		validate_answer(&c, "www.expired.test.", LDNS_RR_TYPE_A, &a);
+		expect_verdict(VAL_BOGUS, EDE_SIG_EXPIRED);
+		/* The expired zone's keys are fetched and checked every time. */
+		assert_non_null(strstr(R.log, "DNSKEY expired.test."));
+	}
+	keycache_flush(&kc);
+}
+
+static void test_keycache_entries(void **state)
+{
+	struct keycache kc;
+	keycache_init(&kc);
+	ldns_rdf *n = dname("a.test.");
+	keycache_put(&kc, n, KC_NOT_A_CUT, NULL, 0, NULL, 1000, 60);
+	assert_non_null(keycache_get(&kc, n, 1030));
+	assert_null(keycache_get(&kc, n, 1060));   /* expired */
+	assert_null(keycache_get(&kc, n, 900));    /* stored later than now */
+	keycache_put(&kc, n, KC_INSECURE, NULL, 0, "why", 1000, 0);
+	assert_int_equal(keycache_get(&kc, n, 1001)->state, KC_NOT_A_CUT); /* ttl 0: not stored */
+	for (int i = 0; i < KEYCACHE_SLOTS + 10; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "n%d.test.", i);
+		ldns_rdf *d = dname(name);
+		keycache_put(&kc, d, KC_NOT_A_CUT, NULL, 0, NULL, 1000, 60);
+		ldns_rdf_deep_free(d);
+	}
+	assert_int_equal(kc.n, KEYCACHE_SLOTS); /* full: old entries make way */
+	ldns_rdf_deep_free(n);
+	keycache_flush(&kc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1725,6 +1817,9 @@ int main(void)
 		T(test_bug_wildcard_decoy_rrsig),
 		T(test_bug_nsec3_root_nxdomain),
 		T(test_bug_deep_delegation_exhausts_budget),
+		T(test_keycache_second_answer_costs_one_check),
+		T(test_keycache_bogus_is_not_remembered),
+		T(test_keycache_entries),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
