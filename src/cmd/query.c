@@ -20,6 +20,7 @@
 
 static const char usage[] =
 	"usage: dnslab query NAME [TYPE] [CLASS] [@SERVER] [+OPTION...] [--port N] [--json]\n"
+	"       dnslab query -x ADDRESS [@SERVER] [+OPTION...]\n"
 	"\n"
 	"Ask one lab server one question and print the answer like dig.\n"
 	"SERVER is a lab server's id (@root, @tld, @example ...), its host name, or\n"
@@ -35,6 +36,7 @@ static const char usage[] =
 	"  +bufsize=N      advertise an EDNS UDP size of N (default 1232)\n"
 	"  +ignore         keep a truncated UDP answer, do not retry over TCP\n"
 	"  +short          print only the answer's data\n"
+	"  -x ADDRESS      the reverse question: PTR for ADDRESS (IPv4 or IPv6)\n"
 	"  -p, --port N    lab port (default 5300)\n"
 	"  -t, --topology FILE  the lab topology (default: zones/lab.yaml)\n"
 	"  --timeout MS    per-try timeout (default 1500)\n"
@@ -49,6 +51,7 @@ struct query_opts {
 	struct labclient_opts lab; /* --port, --topology, --clock, --no-qmin, --no-embed */
 	bool tcp, dnssec, norec, cd, noedns, ignore_tc, short_out, json;
 	unsigned bufsize, timeout_ms;
+	char reverse[128]; /* -x ADDRESS: the PTR name */
 };
 
 struct query_run {
@@ -84,6 +87,25 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			o->timeout_ms = (unsigned)ms;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			o->json = true;
+		} else if (!strcmp(a, "-x")) {
+			/* Like dig -x: the PTR question for an address (RFC 1035 3.5,
+			 * RFC 3596 2.5), the name built by ldns. */
+			if (!val)
+				goto missing;
+			ldns_rdf *addr = ldns_rdf_new_frm_str(strchr(val, ':') ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, val);
+			ldns_rdf *rev = addr ? ldns_rdf_address_reverse(addr) : NULL;
+			char *rs = rev ? ldns_rdf2str(rev) : NULL;
+			ldns_rdf_deep_free(addr);
+			ldns_rdf_deep_free(rev);
+			if (!rs) {
+				fprintf(stderr, "dnslab query: -x '%s' is not an IPv4 or IPv6 address\n", val);
+				return -1;
+			}
+			snprintf(o->reverse, sizeof o->reverse, "%s", rs);
+			free(rs);
+			o->name = o->reverse;
+			o->type = "PTR";
+			i++;
 		} else if (a[0] == '@') {
 			o->server = a + 1;
 		} else if (a[0] == '+') {

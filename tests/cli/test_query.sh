@@ -305,3 +305,19 @@ EOF
 else
 	notok "no free port found for the embedded-lab tests"
 fi
+
+# -x: the reverse question, as dig -x builds it.
+free_port
+if [ -n "${FREE:-}" ]; then
+	dq -x 192.0.2.10 @example +norec --port "$FREE"
+	expect_match "-x 192.0.2.10: the PTR question for 10.2.0.192.in-addr.arpa." \
+		"^;10\.2\.0\.192\.in-addr\.arpa\.[[:space:]]+IN[[:space:]]+PTR$" "$OUT"
+	expect_match "-x 192.0.2.10: answered with www.example.test." \
+		"^10\.2\.0\.192\.in-addr\.arpa\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+PTR[[:space:]]+www\.example\.test\.$" "$OUT"
+	dq -x 2001:db8::1 @root +norec --port "$FREE"
+	expect_match "-x 2001:db8::1: 32 nibbles under ip6.arpa." \
+		"^;1\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.8\.b\.d\.0\.1\.0\.0\.2\.ip6\.arpa\.[[:space:]]+IN[[:space:]]+PTR$" "$OUT"
+	dq -x 192.0.2.999 --port "$FREE"
+	expect_eq "-x with a bad address: exit 2" 2 "$RC"
+	expect_match "-x with a bad address: says so" "-x '192\.0\.2\.999' is not an IPv4 or IPv6 address" "$ERR"
+fi
