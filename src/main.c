@@ -9,6 +9,9 @@
 #define DNSLAB_VERSION "0.1.0"
 
 static const struct cmd commands[] = {
+	{ "sessions", "list the webinar sessions, their links and your progress", cmd_sessions },
+	{ "status", "show your progress through the sessions", cmd_status },
+	{ "reset", "clear your progress (of one session, or all)", cmd_reset },
 	{ "serve", "start the lab internet and keep it running", cmd_serve },
 	{ "query", "ask a lab server a question, like dig", cmd_query },
 	{ "trace", "follow one resolution from the root, step by step", cmd_trace },
@@ -44,8 +47,11 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	mallopt(M_TOP_PAD, 1 << 20);
 	if (argc < 2) {
-		usage(stdout);
-		return 0;
+		/* A student who types just `dnslab` sees the sessions to pick
+		 * from; --help still prints the usage. */
+		static char sessions_name[] = "sessions";
+		char *sargv[] = { sessions_name, NULL };
+		return cmd_sessions(1, sargv);
 	}
 	const char *name = argv[1];
 	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {

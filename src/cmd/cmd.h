@@ -19,6 +19,9 @@ int cmd_ds(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
 
 /* Parse a port number for option opt; prints the error and returns -1. */
 int cmd_parse_port(const char *opt, const char *value);

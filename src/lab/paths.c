@@ -79,6 +79,24 @@ const char *paths_userdir(char *buf, size_t len)
 	return buf;
 }
 
+const char *paths_statedir(char *buf, size_t len)
+{
+	const char *home = getenv("DNSLAB_HOME");
+	if (home && *home) {
+		snprintf(buf, len, "%s/state", home);
+		return buf;
+	}
+	/* The XDG spec says a relative XDG_STATE_HOME is invalid: ignore it. */
+	const char *xdg = getenv("XDG_STATE_HOME");
+	if (xdg && *xdg == '/') {
+		snprintf(buf, len, "%s/dnslab", xdg);
+		return buf;
+	}
+	home = getenv("HOME");
+	snprintf(buf, len, "%s/.local/state/dnslab", home && *home ? home : "/tmp");
+	return buf;
+}
+
 int paths_mkdirs(const char *dir)
 {
 	char p[PATH_MAX];

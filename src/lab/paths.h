@@ -17,6 +17,12 @@ const char *paths_default_topology(char *buf, size_t len);
  * $XDG_DATA_HOME/dnslab, else ~/.local/share/dnslab.  Not created here. */
 const char *paths_userdir(char *buf, size_t len);
 
+/* Where the student's state (progress) lives: $DNSLAB_HOME/state when
+ * DNSLAB_HOME is set (so the test suite, which sets it, never touches the
+ * student's own progress), else $XDG_STATE_HOME/dnslab, else
+ * ~/.local/state/dnslab.  Not created here. */
+const char *paths_statedir(char *buf, size_t len);
+
 /* Create dir and its missing parents (mode 0700 for new ones).  Returns 0 or
  * -1 with errno set. */
 int paths_mkdirs(const char *dir);
