@@ -9,6 +9,11 @@
 #define DNSLAB_VERSION "0.1.0"
 
 static const struct cmd commands[] = {
+	{ "dns101", "the DNS 101 lab: the story and the exercises, in a lab shell", cmd_session },
+	{ "dnssec101", "the DNSSEC 101 lab", cmd_session },
+	{ "ecosystem", "The DNS Ecosystem lab", cmd_session },
+	{ "icann", "the ICANN & ISPCP lab", cmd_session },
+	{ "demo", "an instructor's live run of a session's exercises", cmd_demo },
 	{ "sessions", "list the webinar sessions, their links and your progress", cmd_sessions },
 	{ "status", "show your progress through the sessions", cmd_status },
 	{ "reset", "clear your progress (of one session, or all)", cmd_reset },
@@ -30,8 +35,9 @@ static void usage(FILE *out)
 		     "A private DNS internet on loopback for hands-on DNS and DNSSEC labs.\n\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nExamples:\n"
+		     "  dnslab dns101\n"
 		     "  dnslab serve --wiretap\n"
 		     "  dnslab query www.example.test @example\n"
 		     "  dnslab query test. NS @root +norec\n"
@@ -64,7 +70,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(name, commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return commands[i].run(argc - 1, argv + 1); /* argv[0]: the command's name */
 	fprintf(stderr, "dnslab: unknown command '%s'\n\n", name);
 	usage(stderr);
 	return 2;
