@@ -3,12 +3,12 @@
 PREFIX  ?= /usr/local
 DATADIR ?= $(PREFIX)/share/dnslab
 CC      ?= cc
-PKGS    := ldns libuv openssl yaml-0.1
+PKGS    := ldns libuv openssl yaml-0.1 libedit
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
 CSTD    := -std=c11 -D_GNU_SOURCE
 OPT     ?= -O2 -g
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Isrc $(CFLAGS)
-LDLIBS_ALL = -lldns -luv -lssl -lcrypto -lyaml $(LDLIBS)
+LDLIBS_ALL = -lldns -luv -lssl -lcrypto -lyaml -ledit $(LDLIBS)
 
 SRC      := $(sort $(wildcard src/*/*.c))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))

@@ -69,19 +69,62 @@ static void shell_continue(struct shell *sh);
 
 /* ---- output ---- */
 
+/* A projector shows 100 columns: the demo breaks longer lines (a wiretap
+ * line, a DS record) and indents what follows the break. */
+#define DEMO_COLUMNS 100
+
+static void put_wrapped(FILE *out, const char *text, size_t len)
+{
+	const char *end = text + len;
+	while (text < end) {
+		size_t n = (size_t)((const char *)memchr(text, '\n', (size_t)(end - text)) ?
+				    (const char *)memchr(text, '\n', (size_t)(end - text)) - text : end - text);
+		const char *line = text;
+		bool first = true;
+		size_t width = DEMO_COLUMNS;
+		while (n > width) {
+			size_t cut = width;
+			while (cut > width / 2 && line[cut] != ' ' && line[cut] != '\t')
+				cut--;
+			if (line[cut] != ' ' && line[cut] != '\t')
+				cut = width;
+			fprintf(out, "%s%.*s\n", first ? "" : "    ", (int)cut, line);
+			line += cut;
+			n -= cut;
+			while (n && (*line == ' ' || *line == '\t'))
+				line++, n--;
+			first = false;
+			width = DEMO_COLUMNS - 4;
+		}
+		fprintf(out, "%s%.*s", first ? "" : "    ", (int)n, line);
+		text = line + n;
+		if (text < end) { /* the newline */
+			fputc('\n', out);
+			text++;
+		}
+	}
+}
+
 static void say(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void say(struct shell *sh, const char *fmt, ...)
 {
-	char buf[8192];
+	char *buf = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int n = vasprintf(&buf, fmt, ap); /* a whole zone may be said at once */
 	va_end(ap);
-	if (sh->le)
+	if (n < 0)
+		return;
+	if (sh->demo) {
+		put_wrapped(stdout, buf, strlen(buf));
+		fflush(stdout);
+	} else if (sh->le) {
 		lineedit_printf(sh->le, "%s", buf);
-	else
+	} else {
 		fputs(buf, stdout);
+	}
+	free(buf);
 }
 
 /* Text as written in the lab file, indented: its authors break their lines
@@ -480,6 +523,8 @@ static void cmd_watch(struct shell *sh, const char *arg)
 struct job {
 	uv_work_t req;
 	struct shell *sh;
+	FILE *capture;  /* demo: the command's output, to wrap for the projector */
+	int saved_out;
 	int (*fn)(int argc, char **argv);
 	int argc;
 	char *argv[MAX_ARGS + 4];
@@ -499,6 +544,19 @@ static void job_done(uv_work_t *req, int status)
 {
 	struct job *j = req->data;
 	struct shell *sh = j->sh;
+	if (j->capture) {
+		fflush(stdout);
+		dup2(j->saved_out, STDOUT_FILENO);
+		close(j->saved_out);
+		long n = ftell(j->capture);
+		char *text = n > 0 ? malloc((size_t)n) : NULL;
+		rewind(j->capture);
+		if (text && fread(text, 1, (size_t)n, j->capture) == (size_t)n)
+			put_wrapped(stdout, text, (size_t)n);
+		free(text);
+		fclose(j->capture);
+		fflush(stdout);
+	}
 	for (int i = 1; i < j->argc; i++)
 		if (j->argv[i] != j->port && strcmp(j->argv[i], "--port"))
 			free(j->argv[i]);
@@ -522,6 +580,19 @@ static void run_job(struct shell *sh, int (*fn)(int, char **), const char *name,
 	j->argv[j->argc++] = "--port";
 	j->argv[j->argc++] = j->port;
 	j->req.data = j;
+	j->saved_out = -1;
+	if (sh->demo) {
+		/* The command writes to stdout (fd 1) from its thread: send fd 1
+		 * to a file for as long as it runs, then show the file wrapped. */
+		fflush(stdout);
+		j->capture = tmpfile();
+		if (j->capture && (j->saved_out = dup(STDOUT_FILENO)) >= 0)
+			dup2(fileno(j->capture), STDOUT_FILENO);
+		else if (j->capture) {
+			fclose(j->capture);
+			j->capture = NULL;
+		}
+	}
 	sh->busy = true;
 	if (uv_queue_work(&sh->loop, &j->req, job_work, job_done) != 0) {
 		sh->busy = false;
@@ -622,7 +693,15 @@ static void run_line(struct shell *sh, const char *input)
 	} else if (!strcmp(c, "validate")) {
 		run_job(sh, cmd_validate, "validate", argc, argv);
 	} else if (!strcmp(c, "servers")) {
-		labmap_print(sh->lab, stdout, false);
+		char *map = NULL;
+		size_t maplen = 0;
+		FILE *m = open_memstream(&map, &maplen);
+		if (m) {
+			labmap_print(sh->lab, m, false);
+			fclose(m);
+			say(sh, "%s", map ? map : "");
+		}
+		free(map);
 	} else if (!strcmp(c, "zone")) {
 		if (argc < 2)
 			say(sh, "usage: zone NAME [add RECORD]   (for example: zone example.test)\n");
@@ -843,7 +922,15 @@ static void banner(struct shell *sh)
 		say(sh, "  Slides:    %s: %s\n", s->slides[i].title,
 		    s->slides[i].url && *s->slides[i].url ? s->slides[i].url : s->series);
 	say(sh, "  Workspace: %s (your copies of the zone files)\n\n", sh->workdir);
-	labmap_print(sh->lab, stdout, false);
+	char *map = NULL;
+	size_t maplen = 0;
+	FILE *m = open_memstream(&map, &maplen);
+	if (m) {
+		labmap_print(sh->lab, m, false);
+		fclose(m);
+		say(sh, "%s", map ? map : "");
+	}
+	free(map);
 	say(sh, "\nType help for the commands. Progress is saved as you go.\n");
 }
 
