@@ -378,6 +378,12 @@ int check_expect(const struct check_env *e, const struct check_spec *s, char **e
 			 : !strcmp(s->flag, "ad") ? ldns_pkt_ad(p)
 						  : ldns_pkt_tc(p);
 		*expected = strdup(f ? "yes" : "no");
+		char flags[128];
+		snprintf(flags, sizeof flags, "%s's answer for %s %s had the flags:%s%s%s%s%s%s", s->server, s->name,
+			 s->type ? s->type : "A", ldns_pkt_qr(p) ? " qr" : "", ldns_pkt_aa(p) ? " aa" : "",
+			 ldns_pkt_tc(p) ? " tc" : "", ldns_pkt_rd(p) ? " rd" : "", ldns_pkt_ra(p) ? " ra" : "",
+			 ldns_pkt_ad(p) ? " ad" : "");
+		*quote = strdup(flags);
 		break;
 	}
 	case CHECK_COUNT:
