@@ -4,7 +4,7 @@
 # Nothing is installed and no network is used when everything is present.
 set -u
 build="gcc make pkg-config libldns-dev libuv1-dev libssl-dev libyaml-dev libedit-dev"
-test="libcmocka-dev valgrind clang bind9-dnsutils bind9-utils ldnsutils knot-dnsutils jq python3"
+test="libcmocka-dev valgrind clang bind9-dnsutils bind9-utils ldnsutils knot-dnsutils jq python3 python3-yaml"
 bench="nsd dnsperf util-linux unbound python3 time bc knot knot-dnssecutils"
 want=""
 for group in "$@"; do
