@@ -20,7 +20,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 ASAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
 export DNSLAB_DATADIR_BUILD := $(CURDIR)
 
-.PHONY: all deps deps-test deps-bench run test unit cli fuzz fuzz-build bench install uninstall clean
+.PHONY: all deps deps-test deps-bench run serve test unit cli fuzz fuzz-build bench install uninstall clean
 
 all: $(B)/dnslab
 
@@ -58,7 +58,13 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdnslab-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(ASAN) -Itests/unit -o $@ $< $(B)/libdnslab-asan.a $(LDLIBS_ALL) -lcmocka
 
+# make run: the first lab (SESSION=dnssec101 ... for another); make serve:
+# the lab internet alone.  ARGS go to the command (e.g. ARGS="--port 5301").
+SESSION ?= dns101
 run: deps $(B)/dnslab
+	@$(B)/dnslab $(SESSION) $(ARGS)
+
+serve: deps $(B)/dnslab
 	$(B)/dnslab serve $(ARGS)
 
 unit: $(UNIT_BIN)
