@@ -55,7 +55,7 @@ struct lineedit {
 	uv_loop_t *loop;
 	enum le_mode mode;
 	int fd;       /* the caller's, borrowed */
-	int rfd;      /* our dup of fd; LE_STREAM hands it to libuv, which closes it */
+	int rfd;      /* our dup of fd, or -1 once a libuv handle owns it */
 	int fdflags;  /* fd's file status flags at start, put back at stop */
 	FILE *out;
 	char *prompt;       /* as given, \001 ... \002 around invisible parts */
@@ -94,6 +94,8 @@ struct lineedit {
 	uv_poll_t poll;
 	bool polling;
 	uv_signal_t winch, tstp, cont;
+	struct termios tio; /* the terminal's modes at start */
+	bool have_tio;
 	bool shown; /* prompt and partial line are on the screen */
 	bool fresh; /* the next prompt starts an empty line */
 	bool ed_eof, timed_out;
@@ -216,25 +218,34 @@ static void le_where(struct lineedit *le, bool to_end, int *rowp, int *colp)
 	*colp = col;
 }
 
-static bool le_can_edit(struct lineedit *le)
+/* The terminal's "cursor up" and "clear to end of screen", or false when it
+ * lacks them (TERM=dumb) or editing is off. */
+static bool le_caps(struct lineedit *le, const char **up, const char **cd)
 {
 	int on = 0;
-	return el_get(le->el, EL_EDITMODE, &on) == 0 && on;
+	*up = *cd = NULL;
+	if (el_get(le->el, EL_EDITMODE, &on) != 0 || !on)
+		return false;
+	el_get(le->el, EL_GETTC, "up", up, NULL);
+	el_get(le->el, EL_GETTC, "cd", cd, NULL);
+	return *up && **up && *cd && **cd;
 }
 
 /* Take prompt and partial line off the screen, leaving the cursor where
- * the prompt began. */
+ * the prompt began.  Without the capabilities for it, go to a new line
+ * instead (and leave them). */
 static void le_erase(struct lineedit *le)
 {
-	if (!le_can_edit(le)) {
+	const char *up, *cd;
+	if (!le_caps(le, &up, &cd)) {
 		fputc('\n', le->out);
 	} else {
 		int row, col;
 		le_where(le, false, &row, &col);
 		fputc('\r', le->out);
-		if (row > 0)
-			fprintf(le->out, "\033[%dA", row);
-		fputs("\033[J", le->out);
+		while (row-- > 0)
+			fputs(up, le->out);
+		fputs(cd, le->out);
 	}
 	fflush(le->out);
 }
@@ -434,8 +445,11 @@ static void le_history_save(struct lineedit *le)
 		}
 		if (rc == 0)
 			rc = rename(tmp, le->histfile);
-		if (rc != 0)
+		if (rc != 0) {
+			int e = errno;
 			unlink(tmp);
+			errno = e;
+		}
 	}
 	if (rc != 0 && !le->hist_warned) {
 		le->hist_warned = true;
@@ -494,9 +508,19 @@ static void le_edit_step(struct lineedit *le)
 	if (!buf || n <= 0)
 		return;
 	if (le->timed_out && buf[n - 1] == '\004') {
-		/* A command gave up waiting for its key and called it end of file
-		 * (libedit appends ^D then): take the ^D back and redraw. */
+		/* A command gave up waiting for its key and called it end of file:
+		 * libedit appended ^D and went to the line below.  Take the ^D
+		 * back, and redraw the line where it was. */
 		el_deletestr(le->el, 1);
+		const char *up, *cd;
+		if (le_caps(le, &up, &cd)) {
+			int row, col;
+			le_where(le, true, &row, &col);
+			fputc('\r', le->out);
+			for (int i = 0; i <= row; i++)
+				fputs(up, le->out);
+			fputs(cd, le->out);
+		}
 		el_set(le->el, EL_REFRESH);
 		return;
 	}
@@ -572,10 +596,12 @@ static int le_start_edit(struct lineedit *le, const char *history_file, struct d
 {
 	if (history_file && !(le->histfile = strdup(history_file)))
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
-	if (saved_tio_fd < 0 && tcgetattr(le->fd, &saved_tio) == 0) {
+	if (tcgetattr(le->rfd, &le->tio) == 0) {
 		static bool registered;
+		le->have_tio = true;
 		if (!registered)
 			registered = atexit(lineedit_atexit) == 0;
+		saved_tio = le->tio;
 		saved_tio_fd = le->fd;
 	}
 	le->el = el_init_fd("dnslab", stdin, le->out, stderr, le->rfd, fileno(le->out), STDERR_FILENO);
@@ -604,6 +630,11 @@ static int le_start_edit(struct lineedit *le, const char *history_file, struct d
 	el_set(le->el, EL_BIND, "\\e[1;5C", "em-next-word", NULL);
 	el_set(le->el, EL_BIND, "\\e[1;5D", "ed-prev-word", NULL);
 	el_source(le->el, NULL); /* ~/.editrc, e.g. "bind -v" for vi keys */
+	/* A terminal with echo off (Emacs' shell buffer) edits for itself:
+	 * read plain lines then, as libedit's readline layer does. */
+	struct termios tio;
+	if (tcgetattr(le->rfd, &tio) == 0 && !(tio.c_lflag & ECHO))
+		el_set(le->el, EL_EDITMODE, 0);
 
 	int rc = uv_poll_init(le->loop, &le->poll, le->rfd);
 	if (rc != 0)
@@ -616,6 +647,9 @@ static int le_start_edit(struct lineedit *le, const char *history_file, struct d
 	int signums[] = { SIGWINCH, SIGTSTP, SIGCONT };
 	uv_signal_cb cbs[] = { lineedit_on_winch, lineedit_on_tstp, lineedit_on_cont };
 	for (int i = 0; i < 3; i++) {
+		struct sigaction sa;
+		if (sigaction(signums[i], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			continue; /* e.g. no job control: Ctrl-Z must not stop us */
 		uv_signal_init(le->loop, sigs[i]);
 		sigs[i]->data = le;
 		uv_signal_start(sigs[i], cbs[i], signums[i]);
@@ -906,9 +940,17 @@ void lineedit_stop(struct lineedit *le, void (*closed)(void *arg), void *arg)
 	}
 	le->stopping = true;
 	if (le->el) {
-		el_end(le->el); /* the terminal as it was at start */
+		/* el_end would put the terminal back with TCSAFLUSH, throwing away
+		 * what was typed after "quit" for the shell: with editing off it
+		 * leaves the terminal alone, and we drain instead of flushing. */
+		el_set(le->el, EL_EDITMODE, 0);
+		el_end(le->el);
 		le->el = NULL;
-		saved_tio_fd = -1;
+	}
+	if (le->have_tio) {
+		tcsetattr(le->rfd, TCSADRAIN, &le->tio);
+		if (saved_tio_fd == le->fd)
+			saved_tio_fd = -1;
 	}
 	if (le->hist) {
 		history_end(le->hist);
@@ -983,15 +1025,20 @@ bool lineedit_on_interrupt(struct lineedit *le)
 {
 	if (le->mode != LE_EDIT || !le->shown || le->paused || le->stopping)
 		return false;
-	int row, col, erow, ecol;
-	le_where(le, false, &row, &col);
-	le_where(le, true, &erow, &ecol);
-	if (le_can_edit(le)) {
-		if (erow > row)
-			fprintf(le->out, "\033[%dB", erow - row);
-		fprintf(le->out, "\r");
-		if (ecol > 0)
-			fprintf(le->out, "\033[%dC", ecol);
+	/* Draw the abandoned line again, whole, with ^C at its end, the way
+	 * libedit shows it (control characters as ^X). */
+	const char *up, *cd;
+	if (le_caps(le, &up, &cd)) {
+		le_erase(le);
+		fputs(le->prompt_plain, le->out);
+		const LineInfo *li = el_line(le->el);
+		for (const char *c = li->buffer; c < li->lastchar; c++) {
+			unsigned char ch = (unsigned char)*c;
+			if (ch < 0x20 || ch == 0x7f)
+				fprintf(le->out, "^%c", ch == 0x7f ? '?' : ch + 64);
+			else
+				fputc(ch, le->out);
+		}
 	}
 	fputs("^C\n", le->out);
 	le->fresh = true;

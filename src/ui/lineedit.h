@@ -63,7 +63,9 @@ int lineedit_start(struct lineedit **out, uv_loop_t *loop, const char *prompt, c
  * program.
  *
  * Returns 0 and *out, or a negative DL_ERR_* code with err filled (err may
- * be NULL): DL_ERR_ENV when fd cannot be read, DL_ERR_NOMEM. */
+ * be NULL): DL_ERR_ENV when fd cannot be read, DL_ERR_NOMEM.  On failure
+ * *out is NULL, but handles it opened may still be closing: run the loop
+ * before uv_loop_close(). */
 int lineedit_start_fd(struct lineedit **out, uv_loop_t *loop, int fd, FILE *output, const char *prompt,
 		      const char *history_file, lineedit_line_fn fn, void *arg, struct dl_error *err);
 
