@@ -1,4 +1,5 @@
 /* main.c: global options and dispatch to a command (src/cmd/). */
+#include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,9 @@ int main(int argc, char **argv)
 	/* ldns's record parser takes and frees a large line buffer for every
 	 * record; at the top of the heap glibc would give it back to the kernel
 	 * each time (one brk per record: 400,000 system calls for a 100k zone). */
+	/* The lab shell's line editor needs the user's character set to take
+	 * more than ASCII; numbers and messages stay in the C locale. */
+	setlocale(LC_CTYPE, "");
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	mallopt(M_TOP_PAD, 1 << 20);
 	if (argc < 2) {

@@ -10,6 +10,7 @@
  * sees the student's queries exactly as it sees a dig from another
  * terminal. */
 #include <ctype.h>
+#include <signal.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -60,6 +61,8 @@ struct shell {
 	double auto_seconds; /* < 0: wait for Enter */
 	uv_timer_t timer;
 	bool timer_on;      /* initialised: must be closed */
+	uv_signal_t sigint, sigterm;
+	bool signals_on;
 	size_t step;        /* the next solution line of the current exercise */
 	size_t last_ex;     /* the demo stops after this exercise */
 	unsigned demo_failures;
@@ -745,6 +748,11 @@ static void on_closed(void *arg)
 	if (sh->timer_on)
 		uv_close((uv_handle_t *)&sh->timer, NULL);
 	sh->timer_on = false;
+	if (sh->signals_on) {
+		uv_close((uv_handle_t *)&sh->sigint, NULL);
+		uv_close((uv_handle_t *)&sh->sigterm, NULL);
+		sh->signals_on = false;
+	}
 	lab_close(sh->lab, NULL);
 }
 
@@ -760,6 +768,20 @@ static void finish(struct shell *sh)
 }
 
 static void demo_step(struct shell *sh);
+
+/* Ctrl-C clears the line being typed, as in a shell; at any other time, and
+ * on SIGTERM, the lab stops cleanly (the terminal is restored, progress is
+ * already saved). */
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct shell *sh = h->data;
+	if (signum == SIGINT && sh->le && lineedit_on_interrupt(sh->le))
+		return;
+	say(sh, "\n%s: stopping the lab\n", signum == SIGINT ? "interrupted" : "terminated");
+	sh->quitting = true;
+	if (!sh->busy)
+		finish(sh);
+}
 
 static void on_timer(uv_timer_t *t)
 {
@@ -1067,6 +1089,13 @@ static int run(int argc, char **argv, bool demo)
 		first = (size_t)start - 1;
 	sh->cur = first;
 	sh->last_ex = demo && start >= 1 ? first : (sh->s->nex ? sh->s->nex - 1 : 0);
+	uv_signal_init(&sh->loop, &sh->sigint);
+	uv_signal_init(&sh->loop, &sh->sigterm);
+	sh->sigint.data = sh->sigterm.data = sh;
+	uv_signal_start(&sh->sigint, on_signal, SIGINT);
+	uv_signal_start(&sh->sigterm, on_signal, SIGTERM);
+	sh->signals_on = true;
+	signal(SIGPIPE, SIG_IGN);
 	banner(sh);
 	char prompt[128];
 	snprintf(prompt, sizeof prompt, "%s [%zu/%zu]> ", id, sh->s->nex ? first + 1 : 0, sh->s->nex);

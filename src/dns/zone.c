@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -542,6 +543,10 @@ static void parse_chunk(struct pload *P, size_t k)
 		got += (size_t)r;
 	}
 	FILE *fp = buf && got == c->len ? fmemopen(buf, c->len, "r") : NULL;
+	/* Only this thread reads fp: without this, each of ldns's getc calls
+	 * takes the stream's lock (a process with threads). */
+	if (fp)
+		__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	uint32_t ttl = k ? P->ttl : P->ttl0;
 	ldns_rdf *origin = ldns_rdf_clone(k ? P->origin : P->origin0), *prev = NULL;
 	int line = 0;

@@ -1,6 +1,7 @@
 /* rrsig.c: one RRSIG, one key (rrsig.h). */
 #include "dnssec/rrsig.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int rrsig_key_init(struct rrsig_key *k, const ldns_rr *dnskey)
@@ -22,6 +23,84 @@ void rrsig_key_clear(struct rrsig_key *k)
 {
 	EVP_PKEY_free(k->pkey);
 	memset(k, 0, sizeof *k);
+}
+
+#define CACHE_KEYS 16
+
+struct rrsig_cache {
+	EVP_MD *sha256;    /* fetched once: a fetch takes a lock and a lookup */
+	EVP_MD_CTX *mdctx; /* the digest of the signed data */
+	struct {
+		EVP_PKEY *pkey;     /* the key the context was made for (the context holds a reference) */
+		EVP_PKEY_CTX *pctx; /* EVP_PKEY_verify_init done, SHA-256 set */
+	} keys[CACHE_KEYS];
+	size_t nkeys, evict;
+	ldns_buffer *data; /* the signed data: RRSIG RDATA without the signature, then the RRset */
+	ldns_buffer *rrs;  /* the records of a larger RRset before they are sorted */
+	ldns_buffer *der;  /* the signature in the DER form OpenSSL takes */
+	struct wire_rr {
+		size_t at, len, rdata; /* in rrs: the record, its length, where its RDATA starts */
+		const uint8_t *p;      /* the record, once rrs has stopped growing */
+	} *pos;
+	size_t npos;
+};
+
+struct rrsig_cache *rrsig_cache_new(void)
+{
+	struct rrsig_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	c->mdctx = EVP_MD_CTX_new();
+	c->data = ldns_buffer_new(1024); /* all three grow as needed */
+	c->rrs = ldns_buffer_new(1024);
+	c->der = ldns_buffer_new(128);
+	if (!c->sha256 || !c->mdctx || !c->data || !c->rrs || !c->der) {
+		rrsig_cache_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void rrsig_cache_free(struct rrsig_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nkeys; i++)
+		EVP_PKEY_CTX_free(c->keys[i].pctx);
+	EVP_MD_free(c->sha256);
+	EVP_MD_CTX_free(c->mdctx);
+	ldns_buffer_free(c->data);
+	ldns_buffer_free(c->rrs);
+	ldns_buffer_free(c->der);
+	free(c->pos);
+	free(c);
+}
+
+/* The verification context for pkey, made on first use.  The context holds
+ * a reference to pkey, so a pointer match is the same key even after its
+ * rrsig_key was cleared. */
+static EVP_PKEY_CTX *key_ctx(struct rrsig_cache *c, EVP_PKEY *pkey)
+{
+	for (size_t i = 0; i < c->nkeys; i++)
+		if (c->keys[i].pkey == pkey)
+			return c->keys[i].pctx;
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	/* The digest as EVP_VerifyFinal sets it: the length check it brings. */
+	if (!ctx || EVP_PKEY_verify_init(ctx) != 1 || EVP_PKEY_CTX_set_signature_md(ctx, c->sha256) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	size_t i;
+	if (c->nkeys < CACHE_KEYS) {
+		i = c->nkeys++;
+	} else { /* more keys than a zone has: take turns */
+		i = c->evict++ % CACHE_KEYS;
+		EVP_PKEY_CTX_free(c->keys[i].pctx);
+	}
+	c->keys[i].pkey = pkey;
+	c->keys[i].pctx = ctx;
+	return ctx;
 }
 
 /* The RRset as RFC 4034 6.2 signs it: original TTL, wildcard owner by the
@@ -53,7 +132,86 @@ static ldns_rr_list *canonical_rrset(const ldns_rr_list *set, const ldns_rr *sig
 	return c;
 }
 
+/* RFC 4034 6.3 order within an RRset (as ldns_rr_list_sort has it): the
+ * canonical RDATA as octet strings, a shorter one first when it is a prefix
+ * of the other. */
+static int wire_cmp(const void *a, const void *b)
+{
+	const struct wire_rr *x = a, *y = b;
+	size_t xl = x->len - x->rdata, yl = y->len - y->rdata;
+	int d = memcmp(x->p + x->rdata, y->p + y->rdata, xl < yl ? xl : yl);
+	return d ? d : (xl > yl) - (xl < yl);
+}
+
+/* Append the canonical wire form of rr with ttl to b (ldns_rr2canonical and
+ * ldns_rr2buffer_wire, as ldns signs and verifies, without the copy). */
+static bool put_canonical(ldns_buffer *b, const ldns_rr *rr, uint32_t ttl)
+{
+	size_t at = ldns_buffer_position(b);
+	if (ldns_rr2buffer_wire_canonical(b, rr, LDNS_SECTION_ANY) != LDNS_STATUS_OK)
+		return false;
+	ldns_buffer_write_u32_at(b, at + ldns_rdf_size(ldns_rr_owner(rr)) + 4, ttl);
+	return true;
+}
+
+/* The signed data of sig over set into c->data, without copying or
+ * converting records.  LDNS_STATUS_NOT_IMPL for what only the general
+ * path (canonical_rrset) handles: a wildcard expansion, records that differ
+ * in owner spelling, class or type. */
+static ldns_status signed_data(struct rrsig_cache *c, const ldns_rr_list *set, const ldns_rr *sig)
+{
+	size_t n = ldns_rr_list_rr_count(set);
+	const ldns_rr *first = ldns_rr_list_rr(set, 0);
+	const ldns_rdf *owner = ldns_rr_owner(first);
+	if (!owner || ldns_rdf2native_int8(ldns_rr_rdf(sig, 2)) < ldns_dname_label_count(owner))
+		return LDNS_STATUS_NOT_IMPL;
+	for (size_t i = 1; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(set, i);
+		const ldns_rdf *o = ldns_rr_owner(rr);
+		if (ldns_rr_get_type(rr) != ldns_rr_get_type(first) || ldns_rr_get_class(rr) != ldns_rr_get_class(first) ||
+		    !o || ldns_rdf_size(o) != ldns_rdf_size(owner) ||
+		    memcmp(ldns_rdf_data(o), ldns_rdf_data(owner), ldns_rdf_size(o)) != 0)
+			return LDNS_STATUS_NOT_IMPL;
+	}
+	uint32_t ttl = ldns_rdf2native_int32(ldns_rr_rdf(sig, 3));
+	ldns_buffer_clear(c->data);
+	if (ldns_rrsig2buffer_wire(c->data, sig) != LDNS_STATUS_OK)
+		return LDNS_STATUS_MEM_ERR;
+	if (n == 1)
+		return put_canonical(c->data, first, ttl) ? LDNS_STATUS_OK : LDNS_STATUS_MEM_ERR;
+	if (n > c->npos) {
+		struct wire_rr *p = realloc(c->pos, n * sizeof *p);
+		if (!p)
+			return LDNS_STATUS_MEM_ERR;
+		c->pos = p;
+		c->npos = n;
+	}
+	ldns_buffer_clear(c->rrs);
+	for (size_t i = 0; i < n; i++) {
+		c->pos[i].at = ldns_buffer_position(c->rrs);
+		if (!put_canonical(c->rrs, ldns_rr_list_rr(set, i), ttl))
+			return LDNS_STATUS_MEM_ERR;
+		c->pos[i].len = ldns_buffer_position(c->rrs) - c->pos[i].at;
+		c->pos[i].rdata = ldns_rdf_size(owner) + 10; /* owner, type, class, TTL, RDLENGTH */
+	}
+	for (size_t i = 0; i < n; i++) /* the buffer may have moved while it grew */
+		c->pos[i].p = ldns_buffer_at(c->rrs, c->pos[i].at);
+	qsort(c->pos, n, sizeof *c->pos, wire_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!ldns_buffer_reserve(c->data, c->pos[i].len))
+			return LDNS_STATUS_MEM_ERR;
+		else
+			ldns_buffer_write(c->data, c->pos[i].p, c->pos[i].len);
+	return LDNS_STATUS_OK;
+}
+
 ldns_status rrsig_verify(const ldns_rr_list *set, const ldns_rr *sig, const struct rrsig_key *k, time_t at)
+{
+	return rrsig_verify_cached(NULL, set, sig, k, at);
+}
+
+ldns_status rrsig_verify_cached(struct rrsig_cache *c, const ldns_rr_list *set, const ldns_rr *sig,
+				const struct rrsig_key *k, time_t at)
 {
 	if (!k->dnskey || ldns_rr_rd_count(sig) < 9 || !ldns_rr_list_rr_count(set))
 		return LDNS_STATUS_CRYPTO_BOGUS;
@@ -81,16 +239,38 @@ ldns_status rrsig_verify(const ldns_rr_list *set, const ldns_rr *sig, const stru
 		ldns_rr_list_free(keys);
 		return st;
 	}
-	ldns_rr_list *c = canonical_rrset(set, sig);
-	ldns_buffer *data = ldns_buffer_new(1024), *der = ldns_buffer_new(128); /* both grow as needed */
-	ldns_status st = LDNS_STATUS_MEM_ERR;
-	if (c && data && der && ldns_rrsig2buffer_wire(data, sig) == LDNS_STATUS_OK &&
-	    ldns_rr_list2buffer_wire(data, c) == LDNS_STATUS_OK &&
-	    ldns_convert_ecdsa_rrsig_rdf2asn1(der, ldns_rr_rdf(sig, 8)) == LDNS_STATUS_OK)
-		st = ldns_verify_rrsig_evp_raw(ldns_buffer_begin(der), ldns_buffer_position(der), data, k->pkey,
-					       EVP_sha256());
-	ldns_buffer_free(data);
-	ldns_buffer_free(der);
-	ldns_rr_list_deep_free(c);
-	return st;
+	if (!c) {
+		struct rrsig_cache *tmp = rrsig_cache_new();
+		if (!tmp)
+			return LDNS_STATUS_MEM_ERR;
+		ldns_status st = rrsig_verify_cached(tmp, set, sig, k, at);
+		rrsig_cache_free(tmp);
+		return st;
+	}
+	ldns_status st = signed_data(c, set, sig);
+	if (st == LDNS_STATUS_NOT_IMPL) {
+		ldns_rr_list *canon = canonical_rrset(set, sig);
+		ldns_buffer_clear(c->data);
+		st = canon && ldns_rrsig2buffer_wire(c->data, sig) == LDNS_STATUS_OK &&
+				     ldns_rr_list2buffer_wire(c->data, canon) == LDNS_STATUS_OK
+			     ? LDNS_STATUS_OK
+			     : LDNS_STATUS_MEM_ERR;
+		ldns_rr_list_deep_free(canon);
+	}
+	if (st != LDNS_STATUS_OK)
+		return st;
+	ldns_buffer_clear(c->der);
+	if (ldns_convert_ecdsa_rrsig_rdf2asn1(c->der, ldns_rr_rdf(sig, 8)) != LDNS_STATUS_OK)
+		return LDNS_STATUS_MEM_ERR;
+	/* What ldns_verify_rrsig_evp_raw does (EVP_VerifyFinal: the digest,
+	 * then EVP_PKEY_verify with the digest set), with the contexts kept. */
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_PKEY_CTX *pctx = key_ctx(c, k->pkey);
+	if (!pctx || EVP_DigestInit_ex(c->mdctx, c->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(c->mdctx, ldns_buffer_begin(c->data), ldns_buffer_position(c->data)) != 1 ||
+	    EVP_DigestFinal_ex(c->mdctx, md, &mdlen) != 1)
+		return LDNS_STATUS_SSL_ERR;
+	int res = EVP_PKEY_verify(pctx, ldns_buffer_begin(c->der), ldns_buffer_position(c->der), md, mdlen);
+	return res == 1 ? LDNS_STATUS_OK : res == 0 ? LDNS_STATUS_CRYPTO_BOGUS : LDNS_STATUS_SSL_ERR;
 }

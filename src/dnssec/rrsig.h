@@ -31,4 +31,19 @@ void rrsig_key_clear(struct rrsig_key *k);
  * (LDNS_STATUS_CRYPTO_SIG_EXPIRED, ..._NOT_INCEPTED, ..._BOGUS ...). */
 ldns_status rrsig_verify(const ldns_rr_list *set, const ldns_rr *sig, const struct rrsig_key *k, time_t at);
 
+/* For many checks on one thread (`dnslab verify` makes one per thread): the
+ * OpenSSL verification context of each key, made on first use and kept,
+ * the digest context, and the buffers the signed data is assembled in.
+ * rrsig_verify makes and frees all of that for every call, as ldns does;
+ * with thousands of signatures that is several microseconds each.  A cache
+ * belongs to one thread at a time.  It holds a reference to each key it has
+ * seen, so it may outlive the rrsig_key (rrsig_key_clear is safe). */
+struct rrsig_cache;
+struct rrsig_cache *rrsig_cache_new(void);
+void rrsig_cache_free(struct rrsig_cache *c);
+
+/* rrsig_verify, with c's prepared state (NULL: none, as rrsig_verify). */
+ldns_status rrsig_verify_cached(struct rrsig_cache *c, const ldns_rr_list *set, const ldns_rr *sig,
+				const struct rrsig_key *k, time_t at);
+
 #endif

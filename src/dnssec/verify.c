@@ -10,18 +10,22 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "dnssec/rrsig.h"
 
 /* The walk records jobs in zone order: an RRset whose signatures are to be
  * checked, or a problem found on the way.  The signature checks, nearly all
- * of the time, then run on VERIFY_THREADS threads; the report follows the
- * recorded order, so the output does not depend on the threads. */
-#define VERIFY_THREADS 2
+ * of the time, then run on one thread per CPU (at most VERIFY_MAX_THREADS),
+ * each taking the next VERIFY_BATCH jobs as it gets to them; the report
+ * follows the recorded order, so the output does not depend on the threads. */
+#define VERIFY_MAX_THREADS 4
+#define VERIFY_BATCH 256
 
 struct vjob {
 	const ldns_rdf *owner;
@@ -48,6 +52,7 @@ struct vctx {
 	struct vjob *jobs;
 	size_t njobs, cap;
 	bool oom;
+	atomic_size_t next_job; /* run_jobs: the next batch to take */
 };
 
 static struct vjob *job_new(struct vctx *v)
@@ -117,9 +122,15 @@ static void check_rrset(struct vctx *v, const ldns_rdf *owner, ldns_rr_type type
 	}
 }
 
+/* What one checking thread keeps from job to job. */
+struct vthread {
+	struct rrsig_cache *cache; /* the keys' OpenSSL contexts and buffers; NULL: none */
+	ldns_rr_list *set;         /* the RRset of the job, borrowed records */
+};
+
 /* A prepared key of the zone checks sig; LDNS_STATUS_NOT_IMPL when sig
  * names none of them (more keys than VERIFY_MAX_KEYS, or an unknown tag). */
-static ldns_status fast_verify(const struct vctx *v, const ldns_rr_list *set, const ldns_rr *sig)
+static ldns_status fast_verify(const struct vctx *v, struct vthread *th, const ldns_rr_list *set, const ldns_rr *sig)
 {
 	if (ldns_rr_rd_count(sig) < 9)
 		return LDNS_STATUS_NOT_IMPL;
@@ -129,33 +140,33 @@ static ldns_status fast_verify(const struct vctx *v, const ldns_rr_list *set, co
 	/* Key tags may collide: try each key that has the tag. */
 	for (size_t i = 0; i < v->nfast && st != LDNS_STATUS_OK; i++)
 		if (v->fast[i].tag == tag && v->fast[i].alg == alg)
-			st = rrsig_verify(set, sig, &v->fast[i], v->at);
+			st = rrsig_verify_cached(th->cache, set, sig, &v->fast[i], v->at);
 	return st;
 }
 
 /* One RRset and its signatures: at least one must be valid at v->at.  Runs
- * on worker threads: it touches only its job and read-only zone data. */
-static void run_job(const struct vctx *v, struct vjob *j)
+ * on worker threads: it touches only its job, th and read-only zone data. */
+static void run_job(const struct vctx *v, struct vthread *th, struct vjob *j)
 {
-	char *t = ldns_rr_type2str(j->type);
 	j->what = NULL;
 	if (!j->sigs) {
+		char *t = ldns_rr_type2str(j->type);
 		j->what = "missing-rrsig";
 		if (asprintf(&j->why, "the %s RRset has no RRSIG: a validator calls it bogus", t ? t : "?") < 0)
 			j->why = NULL;
 		free(t);
 		return;
 	}
-	ldns_rr_list *set = ldns_rr_list_new();
-	if (set && j->one)
-		ldns_rr_list_push_rr(set, (ldns_rr *)j->one);
-	for (const ldns_dnssec_rrs *r = j->rrs; set && r; r = r->next)
-		ldns_rr_list_push_rr(set, r->rr);
+	ldns_rr_list *set = th->set;
+	ldns_rr_list_set_rr_count(set, 0);
+	bool pushed = !j->one || ldns_rr_list_push_rr(set, (ldns_rr *)j->one);
+	for (const ldns_dnssec_rrs *r = j->rrs; pushed && r; r = r->next)
+		pushed = ldns_rr_list_push_rr(set, r->rr);
 	bool good = false;
 	char reasons[400] = "";
-	for (const ldns_dnssec_rrs *s = j->sigs; s && set; s = s->next) {
+	for (const ldns_dnssec_rrs *s = j->sigs; s && pushed; s = s->next) {
 		j->signatures++;
-		ldns_status st = fast_verify(v, set, s->rr);
+		ldns_status st = fast_verify(v, th, set, s->rr);
 		if (st == LDNS_STATUS_NOT_IMPL) {
 			ldns_rr_list *good_keys = ldns_rr_list_new();
 			st = ldns_verify_rrsig_keylist_time(set, s->rr, v->keys, v->at, good_keys);
@@ -182,48 +193,74 @@ static void run_job(const struct vctx *v, struct vjob *j)
 		if (!reasons[0])
 			snprintf(reasons, sizeof reasons, "%s", r);
 	}
-	ldns_rr_list_free(set);
-	if (!good) {
+	if (!pushed) {
+		j->what = "out-of-memory";
+		j->why = strdup("out of memory: this RRset was not checked");
+	} else if (!good) {
 		j->what = strstr(reasons, "expired") ? "expired"
 			  : strstr(reasons, "valid only from") ? "not-yet-valid"
 			  : strstr(reasons, "not in the DNSKEY") ? "unknown-key" : "bad-signature";
 		j->why = strdup(reasons);
 	}
-	free(t);
 }
 
 struct vworker {
-	const struct vctx *v;
-	size_t first;
+	struct vctx *v;
 	pthread_t tid;
 };
 
+/* Take batches of jobs until none are left.  Batches rather than a fixed
+ * share: a thread that the machine slows down does not hold up the rest. */
 static void *vworker_run(void *arg)
 {
 	struct vworker *w = arg;
-	for (size_t i = w->first; i < w->v->njobs; i += VERIFY_THREADS)
-		if (w->v->jobs[i].what && !strcmp(w->v->jobs[i].what, "pending"))
-			run_job(w->v, &w->v->jobs[i]);
+	struct vctx *v = w->v;
+	/* Without a cache or a list the checks still run, only slower (a
+	 * cache made per check) or not at all (reported per job). */
+	struct vthread th = { rrsig_cache_new(), ldns_rr_list_new() };
+	for (;;) {
+		size_t first = atomic_fetch_add(&v->next_job, VERIFY_BATCH);
+		if (first >= v->njobs)
+			break;
+		size_t end = first + VERIFY_BATCH < v->njobs ? first + VERIFY_BATCH : v->njobs;
+		for (size_t i = first; i < end; i++) {
+			struct vjob *j = &v->jobs[i];
+			if (!j->rrset)
+				continue;
+			if (th.set) {
+				run_job(v, &th, j);
+			} else {
+				j->what = "out-of-memory";
+				j->why = strdup("out of memory: this RRset was not checked");
+			}
+		}
+	}
+	rrsig_cache_free(th.cache);
+	ldns_rr_list_free(th.set);
 	return NULL;
+}
+
+static size_t verify_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > VERIFY_MAX_THREADS ? VERIFY_MAX_THREADS : (size_t)n;
 }
 
 /* Check every pending job, on threads when there is enough work. */
 static void run_jobs(struct vctx *v)
 {
-	struct vworker w[VERIFY_THREADS];
-	size_t started = 0;
-	for (size_t t = 1; t < VERIFY_THREADS && v->njobs > 64; t++) {
-		w[t] = (struct vworker){ v, t, 0 };
-		if (pthread_create(&w[t].tid, NULL, vworker_run, &w[t]) == 0)
-			started = t;
-		else
+	struct vworker w[VERIFY_MAX_THREADS];
+	size_t want = v->njobs > 64 ? verify_threads() : 1, started = 0;
+	atomic_init(&v->next_job, 0);
+	for (size_t t = 1; t < want; t++) {
+		w[t] = (struct vworker){ v, 0 };
+		if (pthread_create(&w[t].tid, NULL, vworker_run, &w[t]) != 0)
 			break;
+		started = t;
 	}
-	/* This thread takes job 0, 0+N ..., and any share a thread could not. */
-	for (size_t i = 0; i < v->njobs; i++)
-		if ((i % VERIFY_THREADS == 0 || i % VERIFY_THREADS > started) && v->jobs[i].what &&
-		    !strcmp(v->jobs[i].what, "pending"))
-			run_job(v, &v->jobs[i]);
+	/* This thread works too, and takes what is left if no thread started. */
+	w[0] = (struct vworker){ v, 0 };
+	vworker_run(&w[0]);
 	for (size_t t = 1; t <= started; t++)
 		pthread_join(w[t].tid, NULL);
 }
