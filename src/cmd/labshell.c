@@ -1101,6 +1101,8 @@ static int run(int argc, char **argv, bool demo)
 	snprintf(prompt, sizeof prompt, "%s [%zu/%zu]> ", id, sh->s->nex ? first + 1 : 0, sh->s->nex);
 	char hist[4400];
 	snprintf(hist, sizeof hist, "%s/history", sh->workdir);
+	if (!demo)
+		go_to(sh, first); /* the exercise before the first prompt */
 	/* A demo with --auto reads nothing: it runs on its timer alone. */
 	bool reads = !(demo && auto_s >= 0);
 	if (reads && lineedit_start(&sh->le, &sh->loop, demo ? "" : prompt, demo ? NULL : hist, on_line, sh, &err) != 0) {
@@ -1118,8 +1120,6 @@ static int run(int argc, char **argv, bool demo)
 		if (sh->le)
 			lineedit_pause(sh->le);
 		demo_step(sh);
-	} else if (sh->le) {
-		go_to(sh, first);
 	}
 	uv_run(&sh->loop, UV_RUN_DEFAULT);
 	int closed = uv_loop_close(&sh->loop);
