@@ -41,6 +41,7 @@ struct shell {
 	struct progress *prog;
 	char progress_path[4200];
 	char workdir[4200];
+	char topology[4400]; /* the workspace's lab.yaml */
 	int port;
 	struct lineedit *le;
 	struct asked_log asked;
@@ -530,7 +531,7 @@ struct job {
 	int saved_out;
 	int (*fn)(int argc, char **argv);
 	int argc;
-	char *argv[MAX_ARGS + 4];
+	char *argv[MAX_ARGS + 6];
 	char port[16];
 	int status;
 };
@@ -561,7 +562,8 @@ static void job_done(uv_work_t *req, int status)
 		fflush(stdout);
 	}
 	for (int i = 1; i < j->argc; i++)
-		if (j->argv[i] != j->port && strcmp(j->argv[i], "--port"))
+		if (j->argv[i] != j->port && j->argv[i] != j->sh->topology && strcmp(j->argv[i], "--port") &&
+		    strcmp(j->argv[i], "--topology"))
 			free(j->argv[i]);
 	free(j);
 	(void)status;
@@ -582,6 +584,9 @@ static void run_job(struct shell *sh, int (*fn)(int, char **), const char *name,
 	snprintf(j->port, sizeof j->port, "%d", sh->port);
 	j->argv[j->argc++] = "--port";
 	j->argv[j->argc++] = j->port;
+	/* The same lab as this one: the workspace's topology. */
+	j->argv[j->argc++] = "--topology";
+	j->argv[j->argc++] = sh->topology;
 	j->req.data = j;
 	j->saved_out = -1;
 	if (sh->demo) {
@@ -967,8 +972,10 @@ static const char usage[] =
 	"and echoed; the exit status is 0 only if every check and answer passed.\n"
 	"\n"
 	"  -p, --port N       the lab port (default 5300)\n"
-	"  -w, --workdir DIR  the workspace: zone copies, keys, progress\n"
-	"                     (default: $XDG_DATA_HOME/dnslab/SESSION)\n"
+	"  -w, --workdir DIR  the workspace: your copies of the zone files, and with\n"
+	"                     this option also the keys, signed zones and progress\n"
+	"                     (default: $XDG_DATA_HOME/dnslab/SESSION for the zone\n"
+	"                     copies; keys beside it, progress in $XDG_STATE_HOME)\n"
 	"  -e, --exercise N   start at exercise N\n"
 	"  --auto SECONDS     demo: go on by itself after SECONDS (0: at once)\n";
 
@@ -1036,8 +1043,8 @@ static int run(int argc, char **argv, bool demo)
 	if (workdir)
 		setenv("DNSLAB_HOME", sh->workdir, 1); /* keys and anchor go there too */
 	progress_path(workdir, sh->progress_path, sizeof sh->progress_path);
-	char topo[4400];
-	snprintf(topo, sizeof topo, "%s/zones/lab.yaml", sh->workdir);
+	snprintf(sh->topology, sizeof sh->topology, "%s/zones/lab.yaml", sh->workdir);
+	const char *topo = sh->topology;
 	rc = prepare_workspace(sh->workdir, &err);
 	if (!rc) {
 		rc = progress_load(sh->progress_path, &sh->prog, &err);
@@ -1066,6 +1073,12 @@ static int run(int argc, char **argv, bool demo)
 			     port + 1);
 	if (!rc)
 		rc = asked_log_attach(&sh->asked, sh->lab);
+	if (!rc) {
+		char dir[4200];
+		struct dl_error werr = { 0, "" };
+		if (lab_write_signed(sh->lab, dir, sizeof dir, &werr) != 0)
+			fprintf(stderr, "dnslab: %s (the lab runs anyway)\n", werr.msg);
+	}
 	if (rc) {
 		lab_close(sh->lab, NULL);
 		uv_run(&sh->loop, UV_RUN_DEFAULT);
