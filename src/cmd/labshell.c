@@ -639,7 +639,7 @@ static int split(char *line, char **argv, int max)
 static const char help_text[] =
 	"Exercises: task, hint, answer TEXT, check, solution, next, prev, goto N, list, skip\n"
 	"DNS:       dig ... (like dig; @resolver by default, @root @tld @example ... or an address),\n"
-	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE]\n"
+	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
 	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
 	"           watch on|off,\n"
 	"           reload (read the workspace zones again), help, quit\n";
@@ -700,6 +700,8 @@ static void run_line(struct shell *sh, const char *input)
 		run_job(sh, cmd_resolve, "resolve", argc, argv);
 	} else if (!strcmp(c, "validate")) {
 		run_job(sh, cmd_validate, "validate", argc, argv);
+	} else if (!strcmp(c, "chain")) {
+		run_job(sh, cmd_chain, "chain", argc, argv);
 	} else if (!strcmp(c, "servers")) {
 		char *map = NULL;
 		size_t maplen = 0;
