@@ -45,7 +45,12 @@ expect_match "the ecosystem session's two decks" "^    slides     DNS ecosystem:
 expect_match "the ecosystem session's second deck" "^    slides     Global Domains and Strategy: $SERIES " "$OUT"
 expect_match "each session has its summary" '^    How DNSSEC works\. For a resolver, validating costs almost nothing' "$OUT"
 # DNS 101 has its exercises; the three other sessions have none yet.
-P2=$(python3 -c 'import yaml; e=yaml.safe_load(open("labs/dnssec101/session.yaml"))["exercises"]; first=yaml.safe_load(open("labs/dnssec101/"+e[0]))["id"] if e else None; print({"done": 0, "total": len(e), "current": first})')
+# progress_of SESSION: its progress object on a fresh workspace, as sessions --json gives it.
+progress_of() {
+	python3 -c 'import sys, yaml; s=sys.argv[1]; e=yaml.safe_load(open("labs/%s/session.yaml" % s))["exercises"]; first=yaml.safe_load(open("labs/%s/%s" % (s, e[0])))["id"] if e else None; print({"done": 0, "total": len(e), "current": first})' "$1"
+}
+P2=$(progress_of dnssec101)
+P4=$(progress_of icann)
 N101=$(python3 -c 'import yaml; print(len(yaml.safe_load(open("labs/dns101/session.yaml"))["exercises"]))')
 FIRST101=$(python3 -c 'import yaml; e=yaml.safe_load(open("labs/dns101/session.yaml"))["exercises"][0]; d=yaml.safe_load(open("labs/dns101/"+e)); print(d["id"] + ": " + d["title"])')
 expect_match "DNS 101 shows its progress and its first exercise" "^    progress   0/$N101 done, first: $FIRST101$" "$OUT"
@@ -110,7 +115,7 @@ expect_eq "sessions --json values: the series page as the link of empty addresse
 "dns101 DNS 101 '' https://ispcp.info/webinars &qNN82!fjA [('DNS 101', '', 'https://ispcp.info/webinars')] {'done': 0, 'total': $N101, 'current': '${FIRST101%%:*}'}
 dnssec101 DNSSEC 101 '' https://ispcp.info/webinars None [('DNSSEC 101', '', 'https://ispcp.info/webinars')] $P2
 ecosystem The DNS Ecosystem '' https://ispcp.info/webinars D.*0fjX7.0 [('DNS ecosystem', '', 'https://ispcp.info/webinars'), ('Global Domains and Strategy', '', 'https://ispcp.info/webinars')] {'done': 0, 'total': 0, 'current': None}
-icann ICANN & ISPCP '' https://ispcp.info/webinars None [('ICANN & ISPCP', '', 'https://ispcp.info/webinars')] {'done': 0, 'total': 0, 'current': None}
+icann ICANN & ISPCP '' https://ispcp.info/webinars None [('ICANN & ISPCP', '', 'https://ispcp.info/webinars')] $P4
 $W/progress" "$values"
 
 # ---- status and reset, in a data tree whose dns101 has exercises -------------------
@@ -144,7 +149,7 @@ run status --workdir "$W"
 expect_eq "status exits 0" 0 "$RC"
 expect_match "status names the progress file" "^Your progress \($W/progress\)$" "$OUT"
 expect_match "status: dns101 done/total and where the student is" '^  DNS 101            1/2 done      now at two: Exercise two$' "$OUT"
-expect_match "status: a session without exercises" '^  ICANN & ISPCP      0/0 done      no exercises yet$' "$OUT"
+expect_match "status: a session without exercises" '^  The DNS Ecosystem  0/0 done      no exercises yet$' "$OUT"
 run status dns101 --workdir "$W"
 expect_eq "status SESSION exits 0" 0 "$RC"
 expect_eq "status SESSION shows that session only" 2 "$(printf '%s\n' "$OUT" | wc -l)"
