@@ -6,6 +6,7 @@
  * follow it, as with NSD and BIND).  A miss builds the answer with ldns once. */
 #include "dns/authserver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,13 +48,49 @@ static size_t error_with_opt(const uint8_t *q, const struct wire_query *wq, int 
 	return wire_error_response_edns(q, wq, rcode, AUTHSERVER_EDNS_SIZE, out, cap);
 }
 
+void authserver_set_identity(struct authserver *s, const char *name)
+{
+	snprintf(s->identity, sizeof s->identity, "%s", name ? name : "");
+}
+
+/* CH TXT id.server. or hostname.bind. (RFC 4892): which instance answered,
+ * so that servers sharing one address or one zone can be told apart. */
+static ldns_pkt *identity_answer(const struct authserver *s, const struct wire_query *wq, const ldns_rdf *qname)
+{
+	static const uint8_t id_server[] = "\2id\6server", hostname_bind[] = "\10hostname\4bind";
+	bool asked = wq->qclass == LDNS_RR_CLASS_CH && (wq->qtype == LDNS_RR_TYPE_TXT || wq->qtype == LDNS_RR_TYPE_ANY) &&
+		     ((wq->qname_len == sizeof id_server && !memcmp(wq->qname_lower, id_server, sizeof id_server)) ||
+		      (wq->qname_len == sizeof hostname_bind && !memcmp(wq->qname_lower, hostname_bind, sizeof hostname_bind)));
+	if (!asked || !s->identity[0])
+		return NULL;
+	ldns_pkt *pkt = ldns_pkt_new();
+	ldns_rr *rr = ldns_rr_new();
+	ldns_rdf *txt = NULL;
+	if (!pkt || !rr || ldns_str2rdf_str(&txt, s->identity) != LDNS_STATUS_OK) {
+		ldns_pkt_free(pkt);
+		ldns_rr_free(rr);
+		return NULL;
+	}
+	ldns_rr_set_owner(rr, ldns_rdf_clone(qname));
+	ldns_rr_set_type(rr, LDNS_RR_TYPE_TXT);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_CH);
+	ldns_rr_set_ttl(rr, 0);
+	ldns_rr_push_rdf(rr, txt);
+	ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, rr);
+	ldns_pkt_set_qr(pkt, true);
+	ldns_pkt_set_aa(pkt, true);
+	return pkt;
+}
+
 /* Build the full response for the question with ldns, lowercased question. */
 static uint8_t *build_response(struct authserver *s, const struct wire_query *wq, size_t *len)
 {
 	ldns_rdf *qname = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, wq->qname_len, wq->qname_lower);
 	if (!qname)
 		return NULL;
-	ldns_pkt *pkt = answer_build(&s->zones, qname, wq->qtype, wq->qclass, wq->has_edns && wq->do_bit);
+	ldns_pkt *pkt = identity_answer(s, wq, qname);
+	if (!pkt)
+		pkt = answer_build(&s->zones, qname, wq->qtype, wq->qclass, wq->has_edns && wq->do_bit);
 	ldns_rr *question = pkt ? ldns_rr_new() : NULL;
 	if (!question) {
 		ldns_rdf_deep_free(qname);

@@ -17,11 +17,15 @@
 struct authserver {
 	struct zoneset zones; /* borrowed zone pointers; the array is owned */
 	struct anscache cache;
+	char identity[256];   /* CH TXT id.server / hostname.bind; "" answers REFUSED */
 };
 
 /* zones: borrowed; the array itself is copied. */
 int authserver_init(struct authserver *s, struct zone *const *zones, size_t n);
 void authserver_free(struct authserver *s);
+/* The name this instance gives for CH TXT id.server. and hostname.bind.
+ * (RFC 4892), e.g. its host name. */
+void authserver_set_identity(struct authserver *s, const char *name);
 /* Forget precomputed answers (call after the zones change). */
 void authserver_zones_changed(struct authserver *s);
 

@@ -175,6 +175,7 @@ int lab_load(struct lab **out, const char *topology_path, int port, struct dl_er
 			rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 			break;
 		}
+		authserver_set_identity(&lab->servers[i].auth, ts->name);
 		lab->nservers++;
 	}
 	if (rc) {

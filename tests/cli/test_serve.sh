@@ -364,3 +364,14 @@ expect_match "topology: empty file: says servers are needed" "^dnslab: $ty:1: 's
 serve_fail --port "$FREE" --topology "$TMP/does-not-exist.yaml"
 expect_match "topology: a missing file is named" "$TMP/does-not-exist\.yaml: No such file or directory" "$ERR"
 expect_nomatch "topology: a missing file does not start a lab" 'is up' "$OUT"
+
+# CH TXT id.server. / hostname.bind. (RFC 4892): each instance says who it is.
+start_lab || exit 1
+expect_eq "id.server: the root names itself" '"a.root-servers.test."' \
+	"$(dig @127.53.0.1 -p "$PORT" +short +time=2 +tries=1 CH TXT id.server)"
+expect_eq "hostname.bind (kdig): the TLD server names itself" '"ns1.nic.test."' \
+	"$(kdig @127.53.1.1 -p "$PORT" +short +time=2 +retry=0 CH TXT hostname.bind)"
+expect_match "version.bind: not given (REFUSED)" "status: REFUSED" \
+	"$(dig @127.53.2.1 -p "$PORT" +time=2 +tries=1 CH TXT version.bind)"
+stop_lab
+expect_eq "lab stopped cleanly after the CH questions" 0 "$?"

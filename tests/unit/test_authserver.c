@@ -240,6 +240,52 @@ static void test_basic_answer_copies_id_and_rd(void **state)
 	assert_false(ldns_pkt_edns(r));
 }
 
+
+/* CH TXT id.server. / hostname.bind. (RFC 4892): the instance's name, with
+ * authority; other CH questions, and a server without a name, REFUSED. */
+static void ch_query(struct msg *m, const char *name)
+{
+	ldns_pkt *p = ldns_pkt_query_new(ldns_dname_new_frm_str(name), LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, 0);
+	uint8_t *wire = NULL;
+	assert_non_null(p);
+	ldns_pkt_set_id(p, 0x1234);
+	assert_int_equal(ldns_pkt2wire(&wire, p, &m->n), LDNS_STATUS_OK);
+	memcpy(m->b, wire, m->n);
+	free(wire);
+	ldns_pkt_free(p);
+}
+
+static void test_identity_ch_txt(void **state)
+{
+	struct msg q;
+	ch_query(&q, "id.server.");
+	ldns_pkt *r = exchange(&q, false, NULL);
+	assert_int_equal(ldns_pkt_get_rcode(r), LDNS_RCODE_REFUSED); /* no name given yet */
+	authserver_set_identity(&srv, "ns1.example.test.");
+	authserver_zones_changed(&srv);
+	for (int i = 0; i < 2; i++) {
+		ch_query(&q, i ? "HOSTNAME.bind." : "id.server.");
+		r = exchange(&q, false, NULL);
+		assert_int_equal(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+		assert_true(ldns_pkt_aa(r));
+		assert_int_equal(ldns_pkt_id(r), 0x1234);
+		assert_int_equal(ldns_pkt_ancount(r), 1);
+		const ldns_rr *t = ldns_rr_list_rr(ldns_pkt_answer(r), 0);
+		assert_int_equal(ldns_rr_get_class(t), LDNS_RR_CLASS_CH);
+		assert_int_equal(ldns_rr_get_type(t), LDNS_RR_TYPE_TXT);
+		char *txt = ldns_rdf2str(ldns_rr_rdf(t, 0));
+		assert_string_equal(txt, "\"ns1.example.test.\"");
+		free(txt);
+		/* The question as asked, its case kept. */
+		char *qn = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(r), 0)));
+		assert_string_equal(qn, i ? "HOSTNAME.bind." : "id.server.");
+		free(qn);
+	}
+	ch_query(&q, "version.bind.");
+	r = exchange(&q, false, NULL);
+	assert_int_equal(ldns_pkt_get_rcode(r), LDNS_RCODE_REFUSED);
+}
+
 static void test_rd_clear_and_cd_copied(void **state)
 {
 	struct msg q;
@@ -789,6 +835,7 @@ int main(void)
 		T(test_referral_over_wire),
 		T(test_reverse_zone_over_wire),
 		T(test_tcp_response_stays_within_cap),
+		T(test_identity_ch_txt),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
