@@ -112,3 +112,30 @@ wait_for() {
 	done
 	return 1
 }
+
+# session_walk_and_demo SESSION MIN: a session's lab end to end in the shell's
+# scripted mode: its session.yaml lists at least MIN exercises; every one
+# fails before the student acts and passes after its solution's steps, in
+# order, in one session (session_walk.py); status then shows all of them
+# done; and the instructor's demo (--auto 0) passes every exercise with no
+# line over 100 columns.  Sets N (the exercises) and leaves the demo's
+# output in $TMP/demo.out for the caller's own assertions.
+session_walk_and_demo() {
+	if [ -z "${DNSLAB_HOME:-}" ]; then
+		DNSLAB_HOME=$TMP/home
+		export DNSLAB_HOME
+	fi
+	free_port
+	P=${FREE:?no free port}
+	W=$TMP/ws
+	N=$(sed -n 's/^  - \([0-9][0-9]*-.*\.yaml\)$/\1/p' "labs/$1/session.yaml" | wc -l | tr -d ' ')
+	check "session.yaml lists the exercises" test "$N" -ge "$2"
+	python3 tests/cli/session_walk.py "$DNSLAB" "$1" "$P" "$W" labs
+	check "every exercise walked without a failed assertion" test $? -eq 0
+	expect_eq "status: $N of $N done after the walk" "$N/$N" \
+		"$("$DNSLAB" status "$1" --workdir "$W" --json | python3 -c 'import json,sys; s=json.load(sys.stdin)["sessions"][0]; print("%d/%d" % (s["done"], s["total"]))')"
+	timeout 180 "$DNSLAB" demo "$1" --auto 0 --port "$P" --workdir "$TMP/demo" >"$TMP/demo.out" 2>&1
+	expect_eq "demo --auto 0: every step succeeded (exit 0)" 0 "$?"
+	expect_eq "demo: all $N exercises passed" "$N" "$(grep -c '^Correct\.' "$TMP/demo.out")"
+	expect_eq "demo: no line over 100 columns" 0 "$(awk 'length > 100' "$TMP/demo.out" | wc -l | tr -d ' ')"
+}
