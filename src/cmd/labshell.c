@@ -371,17 +371,24 @@ static void print_entry(void *arg, const struct cache_entry *e)
 	cp->n++;
 }
 
-static struct resolver *the_resolver(struct shell *sh)
+/* The address map, through say(): above the line being typed, or wrapped
+ * for the demo's projector. */
+static void say_map(struct shell *sh)
 {
-	for (size_t i = 0; i < sh->lab->nservers; i++)
-		if (sh->lab->servers[i].resolver)
-			return sh->lab->servers[i].resolver;
-	return NULL;
+	char *map = NULL;
+	size_t maplen = 0;
+	FILE *m = open_memstream(&map, &maplen);
+	if (m) {
+		labmap_print(sh->lab, m, false);
+		fclose(m);
+		say(sh, "%s", map ? map : "");
+	}
+	free(map);
 }
 
 static void cmd_cache(struct shell *sh)
 {
-	struct resolver *r = the_resolver(sh);
+	struct resolver *r = lab_running_resolver(sh->lab);
 	if (!r)
 		return;
 	struct cache_printer cp = { sh, labclock_now(&sh->lab->clock), 0 };
@@ -475,19 +482,11 @@ static void cmd_zone_add(struct shell *sh, const char *origin_in, const char *re
 
 static void cmd_clock(struct shell *sh, const char *arg)
 {
-	int64_t off = 0;
-	if (!strcmp(arg, "reset"))
-		sh->lab->clock.offset = 0;
-	else if (*arg && labclock_parse_offset(arg, &off) == 0)
-		sh->lab->clock.offset += off;
-	else if (*arg) {
+	char desc[128];
+	if (labclock_command(&sh->lab->clock, arg) != 0)
 		say(sh, "clock: '%s' is not a duration; try clock +5m, clock +1d or clock reset\n", arg);
-		return;
-	}
-	time_t t = (time_t)labclock_now(&sh->lab->clock);
-	char when[64];
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-	say(sh, "lab clock: %s (real time %+lld s)\n", when, (long long)sh->lab->clock.offset);
+	else
+		say(sh, "%s\n", labclock_describe(&sh->lab->clock, desc, sizeof desc));
 }
 
 static void cmd_reload(struct shell *sh)
@@ -703,15 +702,7 @@ static void run_line(struct shell *sh, const char *input)
 	} else if (!strcmp(c, "chain")) {
 		run_job(sh, cmd_chain, "chain", argc, argv);
 	} else if (!strcmp(c, "servers")) {
-		char *map = NULL;
-		size_t maplen = 0;
-		FILE *m = open_memstream(&map, &maplen);
-		if (m) {
-			labmap_print(sh->lab, m, false);
-			fclose(m);
-			say(sh, "%s", map ? map : "");
-		}
-		free(map);
+		say_map(sh);
 	} else if (!strcmp(c, "zone")) {
 		if (argc < 2)
 			say(sh, "usage: zone NAME [add RECORD]   (for example: zone example.test)\n");
@@ -724,8 +715,7 @@ static void run_line(struct shell *sh, const char *input)
 	} else if (!strcmp(c, "cache")) {
 		cmd_cache(sh);
 	} else if (!strcmp(c, "flush")) {
-		if (the_resolver(sh))
-			resolver_flush(the_resolver(sh));
+		lab_flush_resolvers(sh->lab);
 		say(sh, "flush: the resolver's cache is empty\n");
 	} else if (!strcmp(c, "clock")) {
 		cmd_clock(sh, argc > 1 ? argv[1] : "");
@@ -951,15 +941,7 @@ static void banner(struct shell *sh)
 		say(sh, "  Slides:    %s: %s\n", s->slides[i].title,
 		    s->slides[i].url && *s->slides[i].url ? s->slides[i].url : s->series);
 	say(sh, "  Workspace: %s (your copies of the zone files)\n\n", sh->workdir);
-	char *map = NULL;
-	size_t maplen = 0;
-	FILE *m = open_memstream(&map, &maplen);
-	if (m) {
-		labmap_print(sh->lab, m, false);
-		fclose(m);
-		say(sh, "%s", map ? map : "");
-	}
-	free(map);
+	say_map(sh);
 	say(sh, "\nType help for the commands. Progress is saved as you go.\n");
 }
 

@@ -62,16 +62,6 @@ static void serve_stop(struct serve_ctx *c, const char *why)
 	}
 }
 
-static void print_clock(const struct lab *lab)
-{
-	double now = labclock_now(&lab->clock);
-	time_t t = (time_t)now;
-	char when[64];
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-	printf("lab clock: %s (real time %+lld s)\n", when, (long long)lab->clock.offset);
-	fflush(stdout);
-}
-
 /* The few lab commands serve understands until the lab shell exists. */
 static void serve_command(struct serve_ctx *c, char *cmd)
 {
@@ -83,21 +73,14 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 	if (!*cmd)
 		return;
 	if (!strcmp(cmd, "clock")) {
-		int64_t off = 0;
-		if (!strcmp(arg, "reset"))
-			c->lab->clock.offset = 0;
-		else if (*arg && labclock_parse_offset(arg, &off) == 0)
-			c->lab->clock.offset += off;
-		else if (*arg) {
+		char desc[128];
+		if (labclock_command(&c->lab->clock, arg) != 0)
 			printf("clock: '%s' is not an offset; try clock +1h, clock +40d or clock reset\n", arg);
-			fflush(stdout);
-			return;
-		}
-		print_clock(c->lab);
+		else
+			printf("%s\n", labclock_describe(&c->lab->clock, desc, sizeof desc));
+		fflush(stdout);
 	} else if (!strcmp(cmd, "flush")) {
-		for (size_t i = 0; i < c->lab->nservers; i++)
-			if (c->lab->servers[i].resolver)
-				resolver_flush(c->lab->servers[i].resolver);
+		lab_flush_resolvers(c->lab);
 		printf("flush: the resolver's cache is empty\n");
 		fflush(stdout);
 	} else if (!strcmp(cmd, "reload") || !strcmp(cmd, "resign")) {
@@ -108,9 +91,7 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 		if (lab_reload(c->lab, now, &err) != 0) {
 			printf("reload: %s (the lab goes on serving the zones it had)\n", err.msg);
 		} else {
-			for (size_t i = 0; i < c->lab->nservers; i++)
-				if (c->lab->servers[i].resolver)
-					resolver_flush(c->lab->servers[i].resolver);
+			lab_flush_resolvers(c->lab);
 			char dir[4200];
 			struct dl_error werr = { 0, "" };
 			if (lab_write_signed(c->lab, dir, sizeof dir, &werr) != 0)

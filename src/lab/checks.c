@@ -62,14 +62,6 @@ unsigned long long asked_log_now(const struct asked_log *l)
 
 /* ---- asking a lab server, in-process ---- */
 
-static struct resolver *lab_the_resolver(const struct lab *lab)
-{
-	for (size_t i = 0; i < lab->nservers; i++)
-		if (lab->servers[i].resolver)
-			return lab->servers[i].resolver;
-	return NULL;
-}
-
 /* The response of server id (a lab server's own answer engine, as if asked
  * with dig +norec) to (name, type).  Caller frees. */
 static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name, ldns_rr_type type,
@@ -105,7 +97,7 @@ static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name,
  * has nothing, what a resolution would find (the authority's answer). */
 static ldns_pkt *ask_resolver(struct lab *lab, const ldns_rdf *name, ldns_rr_type type, struct dl_error *err)
 {
-	struct resolver *r = lab_the_resolver(lab);
+	struct resolver *r = lab_running_resolver(lab);
 	if (!r) {
 		dl_error_set(err, DL_ERR_INPUT, "this lab has no running resolver");
 		return NULL;
@@ -552,7 +544,7 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 		break;
 	}
 	case CHECK_CACHED: {
-		struct resolver *r = lab_the_resolver(e->lab);
+		struct resolver *r = lab_running_resolver(e->lab);
 		ldns_rdf *name = ldns_dname_new_frm_str(s->name);
 		double now = labclock_now(&e->lab->clock);
 		const struct cache_entry *c = r && name ? cache_get(&r->cache, name, type, LDNS_RR_CLASS_IN, now) : NULL;
@@ -568,7 +560,7 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 		break;
 	}
 	case CHECK_VALIDATES: {
-		struct resolver *r = lab_the_resolver(e->lab);
+		struct resolver *r = lab_running_resolver(e->lab);
 		struct validating *w = calloc(1, sizeof *w);
 		ldns_rdf *name = ldns_dname_new_frm_str(s->name);
 		if (!r || !w || !name) {

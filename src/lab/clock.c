@@ -2,6 +2,8 @@
 #include "lab/clock.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "util/err.h"
@@ -46,4 +48,25 @@ int labclock_parse_offset(const char *s, int64_t *out)
 	}
 	*out = sign * total;
 	return 0;
+}
+
+int labclock_command(struct labclock *c, const char *arg)
+{
+	int64_t off = 0;
+	if (!strcmp(arg, "reset"))
+		c->offset = 0;
+	else if (*arg && labclock_parse_offset(arg, &off) == 0)
+		c->offset += off;
+	else if (*arg)
+		return -1;
+	return 0;
+}
+
+const char *labclock_describe(const struct labclock *c, char *buf, size_t len)
+{
+	time_t t = (time_t)labclock_now(c);
+	char when[64];
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	snprintf(buf, len, "lab clock: %s (real time %+lld s)", when, (long long)c->offset);
+	return buf;
 }

@@ -389,3 +389,18 @@ int lab_write_signed(const struct lab *lab, char *dir, size_t dirlen, struct dl_
 	}
 	return 0;
 }
+
+struct resolver *lab_running_resolver(const struct lab *lab)
+{
+	for (size_t i = 0; i < lab->nservers; i++)
+		if (lab->servers[i].resolver)
+			return lab->servers[i].resolver;
+	return NULL;
+}
+
+void lab_flush_resolvers(struct lab *lab)
+{
+	for (size_t i = 0; i < lab->nservers; i++)
+		if (lab->servers[i].resolver)
+			resolver_flush(lab->servers[i].resolver);
+}

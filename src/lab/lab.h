@@ -80,6 +80,12 @@ void lab_free(struct lab *lab);
 /* Root hints from the topology: the servers that serve ".". */
 int lab_root_hints(const struct lab *lab, struct iter_hints *out);
 
+/* The running resolver (once lab_listen started it; borrowed), or NULL. */
+struct resolver *lab_running_resolver(const struct lab *lab);
+
+/* Empty the cache and key cache of every running resolver. */
+void lab_flush_resolvers(struct lab *lab);
+
 /* The resolver of the topology (borrowed), or NULL. */
 const struct topo_server *lab_resolver(const struct lab *lab);
 
