@@ -128,8 +128,9 @@ is "the child's answer" ANSWER "www.shop.example.test. 3600 IN A 192.0.2.60"
 
 q $ROOT . NS
 hdr "root priming: . NS" NOERROR "qr aa"
-is "root priming: the root NS" ANSWER ". 518400 IN NS a.root-servers.test."
+is "root priming: the root NS, three servers" ANSWER "$(printf '%s\n' ". 518400 IN NS a.root-servers.test." ". 518400 IN NS b.root-servers.test." ". 518400 IN NS c.root-servers.test.")"
 has "root priming: the root server's address in additional (RFC 9609)" ADDITIONAL "a.root-servers.test. 172800 IN A 127.53.0.1"
+has "root priming: ... and the third root server's" ADDITIONAL "c.root-servers.test. 172800 IN A 127.53.0.3"
 
 q $TLD test. NS
 hdr "tld apex NS" NOERROR "qr aa"
@@ -195,7 +196,7 @@ is_ds "DS for shop from example.test" $EX shop.example.test. 3600 $SHOP
 is "DS for shop: example.test's NS in authority" AUTHORITY "$NS_EX"
 
 is_ds "DS for test. from the root" $ROOT test. 172800 $TLD
-is "DS for test.: the root's NS in authority" AUTHORITY ". 518400 IN NS a.root-servers.test."
+is "DS for test.: the root's NS in authority" AUTHORITY "$(printf '%s\n' ". 518400 IN NS a.root-servers.test." ". 518400 IN NS b.root-servers.test." ". 518400 IN NS c.root-servers.test.")"
 
 # The teaching zones: the DS the lab puts in test. for each (fault in lab.yaml).
 is_ds "DS for nsec3.test. (secure)" $TLD nsec3.test. 172800 $TEACH

@@ -73,7 +73,7 @@ expect_match "--port without a value says so" '--port needs a value' "$ERR"
 dq www.example.test @nosuchserver
 expect_eq "an unknown @server exits 2" 2 "$RC"
 expect_match "an unknown @server lists the lab's servers" \
-	"^dnslab query: '@nosuchserver' is neither a lab server \(@root, @tld, @example, @shop, @teach, @student, @resolver\) nor an IP address$" "$ERR"
+	"^dnslab query: '@nosuchserver' is neither a lab server \(@root, @root-b, @root-c, @tld, @example, @shop, @teach, @student, @resolver\) nor an IP address$" "$ERR"
 expect_eq "an unknown @server: nothing on stdout" "" "$OUT"
 
 # ---- against a running lab -------------------------------------------------------

@@ -50,16 +50,17 @@ expect_match "map: example line" '^  example +ns1\.example\.test\. +127\.53\.2\.
 expect_match "map: shop line" '^  shop +ns1\.shop\.example\.test\. +127\.53\.2\.2 +shop\.example\.test\.$' "$map"
 expect_match "map: teach line (the DNSSEC teaching zones)" \
 	'^  teach +ns1\.teach\.test\. +127\.53\.2\.3 +nsec3\.test\. island\.test\. unsigned\.test\. expired\.test\. wrongds\.test\. badsig\.test\.$' "$map"
-expect_match "map: student line (serves nothing yet)" '^  student +ns1\.student\.test\. +127\.53\.3\.1 +\(none yet\)$' "$map"
+expect_match "map: root-b line (a second root server, same zone)" '^  root-b +b\.root-servers\.test\. +127\.53\.0\.2 +\.$' "$map"
+expect_match "map: student line (the student's zone)" '^  student +ns1\.student\.test\. +127\.53\.3\.1 +student\.test\.$' "$map"
 expect_match "map: resolver line" '^  resolver +resolver\.isp\.test\. +127\.53\.0\.53 +\(recursive resolver\)$' "$map"
-expect_eq "map: the servers in the order of lab.yaml" "root tld example shop teach student resolver" \
-	"$(printf '%s\n' "$map" | sed -n 's/^  \([a-z]*\)  *[^ ]*\.  *[0-9.]*  .*/\1/p' | paste -sd' ')"
+expect_eq "map: the servers in the order of lab.yaml" "root root-b root-c tld example shop teach student resolver" \
+	"$(printf '%s\n' "$map" | sed -n 's/^  \([a-z-]*\)  *[^ ]*\.  *[0-9.]*  .*/\1/p' | paste -sd' ')"
 expect_match "map: copy-paste dig line with the port" "^  dig @127\.53\.0\.1 -p $PORT www\.example\.test \+norec$" "$map"
 expect_match "map: copy-paste dnslab query line with --port" "^  dnslab query www\.example\.test @example --port $PORT$" "$map"
 expect_nomatch "map: not in colour when stdout is not a terminal" "$(printf '\033')" "$map"
-# How many virtual servers the default topology has: six name servers and the resolver.
+# How many virtual servers the default topology has: eight name servers and the resolver.
 NSERVERS=$(printf '%s\n' "$map" | grep -Ec '^  [A-Za-z0-9_-]+ +[^ ]+\. +[0-9a-fA-F.:]+ ')
-expect_eq "map: seven virtual servers" 7 "$NSERVERS"
+expect_eq "map: nine virtual servers" 9 "$NSERVERS"
 
 # The printed dig line really works: a referral from the root.
 digline=$(printf '%s\n' "$map" | sed -n 's/^  \(dig @127\.53\.0\.1 .*\)$/\1/p')
@@ -159,8 +160,8 @@ ready=$(head -1 "$TMP/serve.out")
 check "--json: the first line is one JSON object" sh -c 'printf "%s\n" "$1" | jq -e . >/dev/null' sh "$ready"
 expect_eq "--json ready: event" '"ready"' "$(printf '%s' "$ready" | jq -c .event)"
 expect_eq "--json ready: port" "$PORT" "$(printf '%s' "$ready" | jq -c .port)"
-expect_eq "--json ready: the six name servers, then the resolver, in order" \
-	'["root","tld","example","shop","teach","student","resolver"]' \
+expect_eq "--json ready: the eight name servers, then the resolver, in order" \
+	'["root","root-b","root-c","tld","example","shop","teach","student","resolver"]' \
 	"$(printf '%s' "$ready" | jq -c '[.servers[].id]')"
 expect_eq "--json ready: one entry per server of the map" "$NSERVERS" "$(printf '%s' "$ready" | jq '.servers | length')"
 expect_eq "--json ready: every server has id, name, address and a zone list" "true" \
@@ -171,7 +172,7 @@ expect_eq "--json ready: example server" \
 expect_eq "--json ready: teach server" \
 	'{"id":"teach","name":"ns1.teach.test.","address":"127.53.2.3","zones":["nsec3.test.","island.test.","unsigned.test.","expired.test.","wrongds.test.","badsig.test."]}' \
 	"$(printf '%s' "$ready" | jq -c '.servers[] | select(.id=="teach")')"
-expect_eq "--json ready: student has an empty zone list" '[]' \
+expect_eq "--json ready: student serves student.test." '["student.test."]' \
 	"$(printf '%s' "$ready" | jq -c '.servers[] | select(.id=="student") | .zones')"
 expect_nomatch "--json: no human address map" 'is up' "$(cat "$TMP/serve.out")"
 stop_lab

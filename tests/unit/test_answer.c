@@ -385,14 +385,17 @@ static void test_tld_referral_reverse(void **state)
 static void test_root_priming_has_root_server_address(void **state)
 {
 	/* RFC 8109 4.1: a priming response (". NS") carries the root servers'
-	 * addresses in the additional section.  a.root-servers.test. lies below
+	 * addresses in the additional section.  ?.root-servers.test. lie below
 	 * the test. cut, so root.zone holds its A as glue, exactly as the real
 	 * root holds root-servers.net. addresses; glue for the NS RRset must be
 	 * offered here just as it is in a referral. */
 	ldns_pkt *p = ask(&root_zs, ".", LDNS_RR_TYPE_NS);
-	expect_header(p, LDNS_RCODE_NOERROR, true, 1, 0, 1);
+	expect_header(p, LDNS_RCODE_NOERROR, true, 3, 0, 3);
 	expect_rr(p, AN, 0, ". 518400 IN NS a.root-servers.test.");
+	expect_rr(p, AN, 2, ". 518400 IN NS c.root-servers.test.");
 	expect_rr(p, AR, 0, "a.root-servers.test. 172800 IN A 127.53.0.1");
+	expect_rr(p, AR, 1, "b.root-servers.test. 172800 IN A 127.53.0.2");
+	expect_rr(p, AR, 2, "c.root-servers.test. 172800 IN A 127.53.0.3");
 }
 
 /* ---- DS at a cut (RFC 4035 3.1.4.1) ---- */

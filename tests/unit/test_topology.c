@@ -89,7 +89,7 @@ static void test_load_lab_yaml(void **state)
 	assert_string_equal(cur->path, "zones/lab.yaml");
 	/* dnssec: sign -- the lab signs its zones at startup. */
 	assert_true(cur->sign);
-	assert_int_equal(cur->nservers, 7);
+	assert_int_equal(cur->nservers, 9);
 	static const struct {
 		const char *id, *name, *address;
 		size_t nzones;
@@ -97,14 +97,16 @@ static void test_load_lab_yaml(void **state)
 		enum topo_role role;
 	} want[] = {
 		{ "root", "a.root-servers.test.", "127.53.0.1", 1, 36, TOPO_AUTHORITATIVE },
-		{ "tld", "ns1.nic.test.", "127.53.1.1", 2, 45, TOPO_AUTHORITATIVE },
-		{ "example", "ns1.example.test.", "127.53.2.1", 2, 54, TOPO_AUTHORITATIVE },
-		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 61, TOPO_AUTHORITATIVE },
-		{ "teach", "ns1.teach.test.", "127.53.2.3", 6, 81, TOPO_AUTHORITATIVE },
-		{ "student", "ns1.student.test.", "127.53.3.1", 0, 111, TOPO_AUTHORITATIVE },
-		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 119, TOPO_RESOLVER },
+		{ "root-b", "b.root-servers.test.", "127.53.0.2", 1, 45, TOPO_AUTHORITATIVE },
+		{ "root-c", "c.root-servers.test.", "127.53.0.3", 1, 50, TOPO_AUTHORITATIVE },
+		{ "tld", "ns1.nic.test.", "127.53.1.1", 2, 59, TOPO_AUTHORITATIVE },
+		{ "example", "ns1.example.test.", "127.53.2.1", 2, 68, TOPO_AUTHORITATIVE },
+		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 75, TOPO_AUTHORITATIVE },
+		{ "teach", "ns1.teach.test.", "127.53.2.3", 6, 95, TOPO_AUTHORITATIVE },
+		{ "student", "ns1.student.test.", "127.53.3.1", 1, 126, TOPO_AUTHORITATIVE },
+		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 135, TOPO_RESOLVER },
 	};
-	for (size_t i = 0; i < 7; i++) {
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		const struct topo_server *s = &cur->servers[i];
 		assert_int_equal(s->role, want[i].role);
 		assert_string_equal(s->id, want[i].id);
@@ -114,7 +116,7 @@ static void test_load_lab_yaml(void **state)
 		assert_int_equal(s->line, want[i].line);
 	}
 	/* Zone origins get their trailing dot; files sit next to lab.yaml. */
-	const struct topo_server *root = &cur->servers[0], *tld = &cur->servers[1], *ex = &cur->servers[2];
+	const struct topo_server *root = &cur->servers[0], *tld = &cur->servers[3], *ex = &cur->servers[4];
 	assert_string_equal(root->zones[0].origin, ".");
 	assert_string_equal(root->zones[0].file, "zones/root.zone");
 	assert_int_equal(root->zones[0].line, 39);
@@ -122,11 +124,11 @@ static void test_load_lab_yaml(void **state)
 	assert_string_equal(tld->zones[0].file, "zones/test.zone");
 	assert_string_equal(tld->zones[1].origin, "arpa.");
 	assert_string_equal(tld->zones[1].file, "zones/arpa.zone");
-	assert_int_equal(tld->zones[1].line, 48);
+	assert_int_equal(tld->zones[1].line, 62);
 	assert_string_equal(ex->zones[1].origin, "2.0.192.in-addr.arpa.");
 	assert_string_equal(ex->zones[1].file, "zones/2.0.192.in-addr.arpa.zone");
 	/* Plain zone names are signed the default way: NSEC, no fault. */
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 6; i++)
 		for (size_t z = 0; z < cur->servers[i].nzones; z++) {
 			const struct topo_zone *tz = &cur->servers[i].zones[z];
 			assert_true(tz->sign);
@@ -141,14 +143,14 @@ static void test_load_lab_yaml(void **state)
 		bool sign, nsec3;
 		enum topo_fault fault;
 	} teach[] = {
-		{ "nsec3.test.", "zones/nsec3.test.zone", 89, true, true, TOPO_FAULT_NONE },
-		{ "island.test.", "zones/island.test.zone", 92, true, false, TOPO_FAULT_NO_DS },
-		{ "unsigned.test.", "zones/unsigned.test.zone", 95, false, false, TOPO_FAULT_NONE },
-		{ "expired.test.", "zones/expired.test.zone", 98, true, false, TOPO_FAULT_EXPIRED },
-		{ "wrongds.test.", "zones/wrongds.test.zone", 102, true, false, TOPO_FAULT_WRONG_DS },
-		{ "badsig.test.", "zones/badsig.test.zone", 106, true, false, TOPO_FAULT_BAD_SIG },
+		{ "nsec3.test.", "zones/nsec3.test.zone", 103, true, true, TOPO_FAULT_NONE },
+		{ "island.test.", "zones/island.test.zone", 106, true, false, TOPO_FAULT_NO_DS },
+		{ "unsigned.test.", "zones/unsigned.test.zone", 109, false, false, TOPO_FAULT_NONE },
+		{ "expired.test.", "zones/expired.test.zone", 112, true, false, TOPO_FAULT_EXPIRED },
+		{ "wrongds.test.", "zones/wrongds.test.zone", 116, true, false, TOPO_FAULT_WRONG_DS },
+		{ "badsig.test.", "zones/badsig.test.zone", 120, true, false, TOPO_FAULT_BAD_SIG },
 	};
-	const struct topo_server *tch = &cur->servers[4];
+	const struct topo_server *tch = &cur->servers[6];
 	for (size_t i = 0; i < 6; i++) {
 		const struct topo_zone *tz = &tch->zones[i];
 		assert_string_equal(tz->origin, teach[i].origin);
@@ -168,7 +170,7 @@ static void test_find_server(void **state)
 {
 	struct dl_error err = { 0 };
 	assert_int_equal(topology_load("zones/lab.yaml", &cur, &err), 0);
-	const struct topo_server *ex = &cur->servers[2];
+	const struct topo_server *ex = &cur->servers[4];
 	assert_ptr_equal(topology_find(cur, "example"), ex);
 	assert_ptr_equal(topology_find(cur, "EXAMPLE"), ex);
 	assert_ptr_equal(topology_find(cur, "ns1.example.test."), ex);
