@@ -276,7 +276,8 @@ static void cmd_answer(struct shell *sh, const char *text)
 	if (check_answer_ok(&e->check, expected, text))
 		passed(sh, quote);
 	else
-		not_yet(sh, "That is not what the lab serves. Look at the answer again.");
+		not_yet(sh, e->check.kind == CHECK_SHORT ? "That is not the answer. Read the task again."
+							 : "That is not what the lab serves. Look at the answer again.");
 	free(expected);
 	free(quote);
 }

@@ -29,11 +29,12 @@ static const char *const kind_names[] = {
 	[CHECK_REFERRAL] = "referral", [CHECK_FLAG] = "flag", [CHECK_COUNT] = "count",
 	[CHECK_CHOICE] = "choice", [CHECK_ASKED] = "asked",   [CHECK_VALIDATES] = "validates",
 	[CHECK_ZONE_HAS] = "zone-has", [CHECK_CACHED] = "cached",
+	[CHECK_SHORT] = "short",
 };
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
 /* The parameters each kind takes: all required, no others allowed. */
-enum { P_NAME = 1, P_TYPE = 2, P_SERVER = 4, P_FLAG = 8, P_STATE = 16, P_ZONE = 32, P_CHOICES = 64 };
+enum { P_NAME = 1, P_TYPE = 2, P_SERVER = 4, P_FLAG = 8, P_STATE = 16, P_ZONE = 32, P_CHOICES = 64, P_ACCEPT = 128 };
 static const unsigned kind_params[] = {
 	[CHECK_RRSET] = P_NAME | P_TYPE | P_SERVER,
 	[CHECK_TTL] = P_NAME | P_TYPE | P_SERVER,
@@ -46,6 +47,7 @@ static const unsigned kind_params[] = {
 	[CHECK_VALIDATES] = P_NAME | P_TYPE | P_STATE,
 	[CHECK_ZONE_HAS] = P_ZONE | P_NAME | P_TYPE,
 	[CHECK_CACHED] = P_NAME | P_TYPE | P_STATE,
+	[CHECK_SHORT] = P_ACCEPT,
 };
 
 static const char *const session_keys[] = { "id", "title", "summary", "series", "recording",
@@ -62,7 +64,7 @@ const char *check_kind_name(enum check_kind k)
 int check_kind_is_question(enum check_kind k)
 {
 	return k == CHECK_RRSET || k == CHECK_TTL || k == CHECK_RCODE || k == CHECK_REFERRAL || k == CHECK_FLAG ||
-	       k == CHECK_COUNT || k == CHECK_CHOICE;
+	       k == CHECK_COUNT || k == CHECK_CHOICE || k == CHECK_SHORT;
 }
 
 /* ---- freeing ------------------------------------------------------------ */
@@ -92,6 +94,8 @@ static void exercise_free(struct exercise *e)
 	free(c->state);
 	free(c->zone);
 	free_list(c->choices, c->nchoices);
+	free_list(c->accept, c->naccept);
+	free(c->source);
 	free(e->file);
 }
 
@@ -275,6 +279,34 @@ static int word_param(const struct ynode *c, const char *key, const char *const 
 			    v);
 }
 
+/* A short answer's key is the one place an expected answer is written as
+ * data, so it is kept for facts outside the lab (docs/lab-format.md) and
+ * must name the page that states the fact.  Every accepted answer needs a
+ * letter or a digit: blanks and punctuation do not count when comparing. */
+static int load_short(const struct ynode *c, const char *path, struct check_spec *s, struct dl_error *err)
+{
+	int rc;
+	if ((rc = text_list(c, "accept", true, "accepted answers", path, &s->accept, &s->naccept, err)))
+		return rc;
+	for (size_t i = 0; i < s->naccept; i++) {
+		const char *p = s->accept[i];
+		while (*p && !isalnum((unsigned char)*p) && !((unsigned char)*p & 0x80))
+			p++;
+		if (!*p)
+			return dl_error_set(err, DL_ERR_INPUT, "%s:%d: accepted answer '%s' has no letter or digit",
+					    path, ymap_get(c, "accept")->items[i]->line, s->accept[i]);
+	}
+	const char *v;
+	if ((rc = ymap_scalar(c, "source", path, &v, err)))
+		return rc;
+	if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+		return dl_error_set(err, DL_ERR_INPUT,
+				    "%s:%d: 'source' must be the address (https://...) of the page that states the fact, "
+				    "not '%s'",
+				    path, line_of(c, "source"), v);
+	return (s->source = strdup(v)) ? 0 : nomem(err);
+}
+
 static int load_check(const struct ynode *c, int at, const char *path, struct check_spec *s, struct dl_error *err)
 {
 	int rc;
@@ -309,7 +341,8 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 		const char *key;
 	} order[] = { { P_ZONE, "zone" },     { P_NAME, "name" },       { P_TYPE, "type" },
 		      { P_SERVER, "server" }, { P_FLAG, "flag" },       { P_STATE, "state" },
-		      { P_CHOICES, "choices" }, { P_CHOICES, "correct" } };
+		      { P_CHOICES, "choices" }, { P_CHOICES, "correct" }, { P_ACCEPT, "accept" },
+		      { P_ACCEPT, "source" } };
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (want & order[i].bit)
 			allowed[na++] = order[i].key;
@@ -374,6 +407,8 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 					    path, line_of(c, "correct"), s->nchoices, v);
 		s->correct = (int)n;
 	}
+	if ((want & P_ACCEPT) && (rc = load_short(c, path, s, err)))
+		return rc;
 	return 0;
 }
 

@@ -20,6 +20,7 @@ enum check_kind {
 	CHECK_VALIDATES,
 	CHECK_ZONE_HAS,
 	CHECK_CACHED,
+	CHECK_SHORT,
 };
 
 /* "rrset" ...; NULL for an unknown kind. */
@@ -38,6 +39,9 @@ struct check_spec {
 	char **choices; /* CHECK_CHOICE */
 	size_t nchoices;
 	int correct;  /* CHECK_CHOICE: 1-based */
+	char **accept; /* CHECK_SHORT: the accepted answers, the first one the model */
+	size_t naccept;
+	char *source;  /* CHECK_SHORT: the page that states the fact (https://...) */
 	int line;     /* of the check in its file */
 };
 

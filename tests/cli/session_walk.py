@@ -23,7 +23,7 @@ import yaml
 DNSLAB, SESSION, PORT, WORKDIR, LABDIR = sys.argv[1:6]
 PROMPT = re.compile(r"^%s \[(\d+)/(\d+)\]> (.*)$" % re.escape(SESSION))
 WRONG = {"rrset": "198.51.100.77", "referral": "nowhere.invalid", "ttl": "-7", "rcode": "REFUSED",
-         "flag": "maybe", "count": "-1", "choice": "999"}
+         "flag": "maybe", "count": "-1", "choice": "999", "short": "nobody at all"}
 
 results = []
 
@@ -113,7 +113,7 @@ def main():
         tap(passed, "%s: the solution's steps pass the check" % name)
         if passed:
             tap(re.search(r"What the lab served when it checked:|the wiretap saw|validates as|serves the", out)
-                is not None or kind == "choice", "%s: the explanation quotes the live data" % name)
+                is not None or kind in ("choice", "short"), "%s: the explanation quotes the live data" % name)
     out = sh.run("list")
     total = len(list(exercises()))
     tap("%d of %d done" % (total, total) in out, "list: every exercise done")

@@ -97,11 +97,53 @@ static void test_choice(void **state)
 	assert_false(check_answer_ok(&s, "3", "3"));
 }
 
+/* A short answer: any of the accepted answers, whatever the case, blanks
+ * and punctuation, with or without a leading "the"; nothing else. */
+static void test_short(void **state)
+{
+	char *accept[] = { (char *)"Public Technical Identifiers", (char *)"PTI" };
+	struct check_spec s = spec(CHECK_SHORT, NULL);
+	s.accept = accept;
+	s.naccept = 2;
+	assert_true(check_answer_ok(&s, "Public Technical Identifiers", "PTI"));
+	assert_true(check_answer_ok(&s, "Public Technical Identifiers", "pti"));
+	assert_true(check_answer_ok(&s, "Public Technical Identifiers", "  P.T.I.  "));
+	assert_true(check_answer_ok(&s, "Public Technical Identifiers", "the PTI"));
+	assert_true(check_answer_ok(&s, "Public Technical Identifiers", "public technical identifiers!"));
+	assert_true(check_answer_ok(&s, "Public Technical Identifiers", "Public  Technical-Identifiers"));
+	assert_true(check_answer_ok(&s, "Public Technical Identifiers", "\"PTI\""));
+	assert_false(check_answer_ok(&s, "Public Technical Identifiers", "IANA"));
+	assert_false(check_answer_ok(&s, "Public Technical Identifiers", "PTI and IANA"));
+	assert_false(check_answer_ok(&s, "Public Technical Identifiers", "Public Technical"));
+	assert_false(check_answer_ok(&s, "Public Technical Identifiers", "..."));
+	assert_false(check_answer_ok(&s, "Public Technical Identifiers", ""));
+	/* "the" is dropped only as a word of its own. */
+	char *theta[] = { (char *)"theta" };
+	s.accept = theta;
+	s.naccept = 1;
+	assert_true(check_answer_ok(&s, "theta", "Theta"));
+	assert_true(check_answer_ok(&s, "theta", "the theta"));
+	assert_false(check_answer_ok(&s, "theta", "ta"));
+	/* Numbers are answers too; letters outside ASCII are kept. */
+	char *twelve[] = { (char *)"12", (char *)"twelve", (char *)"douze \xc3\xa9" };
+	s.accept = twelve;
+	s.naccept = 3;
+	assert_true(check_answer_ok(&s, "12", "12."));
+	assert_true(check_answer_ok(&s, "12", "Twelve"));
+	assert_false(check_answer_ok(&s, "12", "13"));
+	assert_false(check_answer_ok(&s, "12", "120"));
+	assert_true(check_answer_ok(&s, "12", "douze \xc3\xa9"));
+	assert_false(check_answer_ok(&s, "12", "douze e"));
+	/* No key, no pass. */
+	s.naccept = 0;
+	assert_false(check_answer_ok(&s, "12", "12"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rrset_forms), cmocka_unit_test(test_referral), cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_words), cmocka_unit_test(test_choice),
+		cmocka_unit_test(test_words), cmocka_unit_test(test_choice), cmocka_unit_test(test_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

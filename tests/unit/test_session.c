@@ -283,6 +283,7 @@ static void test_every_kind(void **state)
 		{ "{kind: validates, name: badsig.test, type: A, state: bogus}", CHECK_VALIDATES },
 		{ "{kind: zone-has, zone: student.test, name: www.student.test, type: A}", CHECK_ZONE_HAS },
 		{ "{kind: cached, name: www.example.test, type: A, state: no}", CHECK_CACHED },
+		{ "{kind: short, accept: [PTI], source: \"https://pti.icann.org\"}", CHECK_SHORT },
 	};
 	put("session.yaml", SESSION);
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
@@ -308,6 +309,7 @@ static void test_every_kind(void **state)
 	assert_true(check_kind_is_question(CHECK_CHOICE));
 	assert_false(check_kind_is_question(CHECK_ASKED));
 	assert_false(check_kind_is_question(CHECK_CACHED));
+	assert_true(check_kind_is_question(CHECK_SHORT));
 }
 
 /* No exercises yet: a session with an empty list loads. */
@@ -416,7 +418,7 @@ static void test_ex_unknown_check_kind(void **state)
 {
 	expect_ex_error(EX_HEAD "check:\n  kind: rrsets\n", 8,
 			"unknown check kind 'rrsets' (expected one of: rrset, ttl, rcode, referral, flag, count, "
-			"choice, asked, validates, zone-has, cached)");
+			"choice, asked, validates, zone-has, cached, short)");
 }
 
 static void test_ex_unknown_key(void **state)
@@ -533,6 +535,48 @@ static void test_ex_choice_needs_choices(void **state)
 			"'choices' must be a non-empty list of answers");
 }
 
+/* A short answer: its key, and the page that states the fact. */
+static void test_ex_short(void **state)
+{
+	put("session.yaml", SESSION);
+	put("01.yaml", EX_HEAD "check:\n  kind: short\n  accept:\n    - Public Technical Identifiers\n    - PTI\n"
+			       "  source: https://pti.icann.org\n");
+	struct dl_error err = { 0 };
+	assert_int_equal(session_load(data, "dns101", &cur, &err), 0);
+	const struct check_spec *c = &cur->ex[0].check;
+	assert_int_equal(c->kind, CHECK_SHORT);
+	assert_int_equal(c->naccept, 2);
+	assert_string_equal(c->accept[0], "Public Technical Identifiers");
+	assert_string_equal(c->accept[1], "PTI");
+	assert_string_equal(c->source, "https://pti.icann.org");
+	assert_null(c->choices);
+	session_free(cur);
+	cur = NULL;
+}
+
+static void test_ex_short_needs_source(void **state)
+{
+	expect_ex_error(EX_HEAD "check:\n  kind: short\n  accept: [PTI]\n", 8, "missing 'source'");
+	expect_ex_error(EX_HEAD "check:\n  kind: short\n  accept: [PTI]\n  source: pti.icann.org\n", 10,
+			"'source' must be the address (https://...) of the page that states the fact, not "
+			"'pti.icann.org'");
+	expect_ex_error(EX_HEAD "check:\n  kind: short\n  accept: [PTI]\n  source: \"\"\n", 10,
+			"'source' must be the address (https://...) of the page that states the fact, not ''");
+}
+
+static void test_ex_short_needs_accept(void **state)
+{
+	expect_ex_error(EX_HEAD "check:\n  kind: short\n  source: https://pti.icann.org\n", 8, "missing 'accept'");
+	expect_ex_error(EX_HEAD "check:\n  kind: short\n  accept: []\n  source: https://pti.icann.org\n", 9,
+			"'accept' must be a non-empty list of accepted answers");
+	expect_ex_error(EX_HEAD "check:\n  kind: short\n  accept: [PTI, \"...\"]\n  source: https://pti.icann.org\n", 9,
+			"accepted answer '...' has no letter or digit");
+	/* The kind's own keys only: a quiz's 'correct' is a mistake here. */
+	expect_ex_error(EX_HEAD "check:\n  kind: short\n  accept: [PTI]\n  source: https://pti.icann.org\n"
+				"  correct: 1\n",
+			11, "unknown key 'correct' (expected one of: kind, accept, source)");
+}
+
 static void test_ex_check_not_a_map(void **state)
 {
 	expect_ex_error(EX_HEAD "check: rrset\n", 7, "'check' must be a map with 'kind' and its parameters");
@@ -591,6 +635,9 @@ int main(void)
 		T(test_ex_cached_state),
 		T(test_ex_choice_correct_range),
 		T(test_ex_choice_needs_choices),
+		T(test_ex_short),
+		T(test_ex_short_needs_source),
+		T(test_ex_short_needs_accept),
 		T(test_ex_check_not_a_map),
 		T(test_ex_duplicate_id),
 	};
