@@ -572,10 +572,8 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 		*w = (struct validating){ .done = done, .arg = arg };
 		snprintf(w->state, sizeof w->state, "%s", s->state);
 		snprintf(w->name, sizeof w->name, "%s", s->name);
-		struct lookup_params lp = {
-			.cfg = &r->cfg, .xo = &r->xo, .now = resolver_now, .now_arg = (void *)r->clock, .anchor = r->anchor,
-			.keys = &r->keys,
-		};
+		struct lookup_params lp;
+		resolver_lookup_params(r, &lp);
 		bool finished = false;
 		struct lookup *lk = lookup_start(e->loop, &lp, name, type, on_validated, w, &finished);
 		ldns_rdf_deep_free(name);
