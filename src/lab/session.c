@@ -29,6 +29,7 @@ static const char *const kind_names[] = {
 	[CHECK_REFERRAL] = "referral", [CHECK_FLAG] = "flag", [CHECK_COUNT] = "count",
 	[CHECK_CHOICE] = "choice", [CHECK_ASKED] = "asked",   [CHECK_VALIDATES] = "validates",
 	[CHECK_ZONE_HAS] = "zone-has", [CHECK_CACHED] = "cached",
+	[CHECK_SEEN] = "seen",     [CHECK_QUIET] = "quiet",
 };
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
@@ -46,6 +47,8 @@ static const unsigned kind_params[] = {
 	[CHECK_VALIDATES] = P_NAME | P_TYPE | P_STATE,
 	[CHECK_ZONE_HAS] = P_ZONE | P_NAME | P_TYPE,
 	[CHECK_CACHED] = P_NAME | P_TYPE | P_STATE,
+	[CHECK_SEEN] = P_SERVER,
+	[CHECK_QUIET] = P_ZONE,
 };
 
 static const char *const session_keys[] = { "id", "title", "summary", "series", "recording",
@@ -62,7 +65,7 @@ const char *check_kind_name(enum check_kind k)
 int check_kind_is_question(enum check_kind k)
 {
 	return k == CHECK_RRSET || k == CHECK_TTL || k == CHECK_RCODE || k == CHECK_REFERRAL || k == CHECK_FLAG ||
-	       k == CHECK_COUNT || k == CHECK_CHOICE;
+	       k == CHECK_COUNT || k == CHECK_CHOICE || k == CHECK_SEEN;
 }
 
 /* ---- freeing ------------------------------------------------------------ */
