@@ -15,10 +15,10 @@ static bool push_clone(ldns_rr_list *l, const ldns_rr *rr)
 	return false;
 }
 
-static bool push_rrs(ldns_rr_list *l, const ldns_dnssec_rrs *r, ldns_rr_type skip)
+static bool push_rrs(ldns_rr_list *l, const ldns_dnssec_rrs *r)
 {
 	for (; r; r = r->next)
-		if (ldns_rr_get_type(r->rr) != skip && !push_clone(l, r->rr))
+		if (!push_clone(l, r->rr))
 			return false;
 	return true;
 }
@@ -31,14 +31,12 @@ ldns_rr_list *axfr_records(const struct zone *z)
 		const ldns_dnssec_name *name = n->data;
 		for (const ldns_dnssec_rrsets *set = name->rrsets; ok && set; set = set->next) {
 			/* The SOA opens and closes the transfer; its RRSIG goes in the middle. */
-			ok = (set->type == LDNS_RR_TYPE_SOA || push_rrs(l, set->rrs, 0)) && push_rrs(l, set->signatures, 0);
+			ok = (set->type == LDNS_RR_TYPE_SOA || push_rrs(l, set->rrs)) && push_rrs(l, set->signatures);
 		}
 		if (ok && name->nsec)
-			ok = push_clone(l, name->nsec) && push_rrs(l, name->nsec_signatures, 0);
+			ok = push_clone(l, name->nsec) && push_rrs(l, name->nsec_signatures);
 	}
-	if (ok && !push_clone(l, z->soa))
-		ok = false;
-	if (!ok) {
+	if (!ok || !push_clone(l, z->soa)) {
 		ldns_rr_list_deep_free(l);
 		return NULL;
 	}
