@@ -20,6 +20,9 @@ void labmap_print(const struct lab *lab, FILE *out, bool serve_hints)
 		for (size_t z = 0; z < ts->nzones; z++)
 			fprintf(out, "%s%s", z ? " " : "", ts->zones[z].origin);
 		fputc('\n', out);
+		if (ts->role == TOPO_RESOLVER && ts->offnet)
+			fprintf(out, "  %s%-10s%s %-24s %-15s (the Internet outside the ISP: not a client)\n",
+				term_sgr(color, TERM_CYAN), "offnet", term_reset(color), "-", ts->offnet);
 	}
 	const struct topo_server *ex = lab_authority_for(lab, "www.example.test.");
 	const struct topo_server *root = lab_authority_for(lab, ".");
@@ -39,6 +42,9 @@ void labmap_print(const struct lab *lab, FILE *out, bool serve_hints)
 		fprintf(out, "  dig @%s -p %d www.example.test\n", ex->address, lab->port);
 	if (res && lab->anchor)
 		fprintf(out, "  dig @%s -p %d www.example.test +dnssec     # the resolver validates: flag ad\n",
+			res->address, lab->port);
+	if (res && res->offnet)
+		fprintf(out, "  dig -b %s @%s -p %d www.example.test   # from off-net: REFUSED\n", res->offnet,
 			res->address, lab->port);
 	if (lab->port == LAB_DEFAULT_PORT)
 		fprintf(out, "  dnslab query www.example.test @%s\n", ex ? ex->id : "root");

@@ -27,6 +27,7 @@
 #include "lab/lab.h"
 #include "lab/paths.h"
 #include "lab/progress.h"
+#include "lab/resadmin.h"
 #include "lab/session.h"
 #include "ui/lineedit.h"
 #include "ui/term.h"
@@ -642,7 +643,29 @@ static const char help_text[] =
 	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
 	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
 	"           watch on|off,\n"
+	"Resolver:  resolver status|qmin on|off|open|closed|hyperlocal on|off,\n"
+	"           nta add NAME [DURATION], nta remove NAME, nta list\n"
 	"           reload (read the workspace zones again), help, quit\n";
+
+static void resadmin_news(void *arg, const char *msg)
+{
+	say(arg, "%s\n", msg);
+}
+
+/* The resolver operator's commands (resadmin.h), their output shown like
+ * any other. */
+static void cmd_resadmin(struct shell *sh, int argc, char **argv)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return;
+	resadmin_command_news(sh->lab, argc, argv, mem, resadmin_news, sh);
+	fclose(mem);
+	say(sh, "%s", text ? text : "");
+	free(text);
+}
 
 static void run_line(struct shell *sh, const char *input)
 {
@@ -724,6 +747,8 @@ static void run_line(struct shell *sh, const char *input)
 		cmd_watch(sh, argc > 1 ? argv[1] : "");
 	} else if (!strcmp(c, "reload")) {
 		cmd_reload(sh);
+	} else if (resadmin_handles(c)) {
+		cmd_resadmin(sh, argc, argv);
 	} else if (!strcmp(c, "help") || !strcmp(c, "?")) {
 		say(sh, "%s", help_text);
 	} else if (!strcmp(c, "quit") || !strcmp(c, "exit")) {

@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "cmd/labmap.h"
 #include "lab/lab.h"
+#include "lab/resadmin.h"
 #include "ui/json.h"
 #include "ui/term.h"
 
@@ -31,7 +32,9 @@ static const char usage[] =
 	"  -h, --help          this help\n"
 	"\n"
 	"While it runs, serve reads commands on its standard input (a terminal in\n"
-	"the foreground, or a pipe): clock [+OFFSET|reset], flush, reload, help, quit.\n";
+	"the foreground, or a pipe): clock [+OFFSET|reset], flush, reload, help, quit,\n"
+	"and the resolver operator's: resolver status|qmin on|off|open|closed|hyperlocal on|off,\n"
+	"nta add NAME [DURATION]|remove NAME|list.\n";
 
 struct serve_ctx {
 	struct lab *lab;
@@ -65,6 +68,16 @@ static void serve_stop(struct serve_ctx *c, const char *why)
 /* The few lab commands serve understands until the lab shell exists. */
 static void serve_command(struct serve_ctx *c, char *cmd)
 {
+	char *words[8];
+	int nw = 0;
+	char copy[sizeof c->line];
+	snprintf(copy, sizeof copy, "%s", cmd);
+	for (char *save = NULL, *w = strtok_r(copy, " \t\r", &save); w && nw < 8; w = strtok_r(NULL, " \t\r", &save))
+		words[nw++] = w;
+	if (nw && resadmin_handles(words[0])) {
+		resadmin_command(c->lab, nw, words, stdout);
+		return;
+	}
 	char *arg = cmd + strcspn(cmd, " \t");
 	if (*arg)
 		*arg++ = '\0';
@@ -107,10 +120,11 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 		serve_stop(c, "quit");
 	} else if (!strcmp(cmd, "help")) {
 		printf("commands: clock [+OFFSET|reset]  flush  reload  quit\n"
-		       "  reload  read the zone files again and re-sign them against the lab clock\n");
+		       "  reload  read the zone files again and re-sign them against the lab clock\n%s",
+		       resadmin_help);
 		fflush(stdout);
 	} else {
-		printf("unknown command '%s' (commands: clock, flush, reload, help, quit)\n", cmd);
+		printf("unknown command '%s' (commands: clock, flush, reload, resolver, nta, help, quit)\n", cmd);
 		fflush(stdout);
 	}
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/axfr.h"
 #include "dns/wire.h"
 
 #define RCODE_FORMERR 1
@@ -115,6 +116,54 @@ static uint8_t *build_response(struct authserver *s, const struct wire_query *wq
 	return wire;
 }
 
+/* AXFR over TCP of a zone that allows it (axfr.h), in one message; anything
+ * else is REFUSED, as before. */
+static size_t axfr_respond(struct authserver *s, const uint8_t *q, const struct wire_query *wq, bool tcp,
+			   uint8_t *out, size_t cap)
+{
+	ldns_rdf *qname = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, wq->qname_len, wq->qname_lower);
+	const struct zone *z = qname ? answer_find_zone(&s->zones, qname, LDNS_RR_TYPE_SOA) : NULL;
+	bool apex = z && ldns_dname_compare(z->origin, qname) == 0;
+	if (!tcp || !apex || !axfr_allowed(z) || wq->qclass != LDNS_RR_CLASS_IN) {
+		ldns_rdf_deep_free(qname);
+		return error_with_opt(q, wq, RCODE_REFUSED, out, cap);
+	}
+	ldns_pkt *pkt = ldns_pkt_new();
+	ldns_rr_list *rrs = axfr_records(z);
+	ldns_rr *question = ldns_rr_new();
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	if (pkt && rrs && question) {
+		ldns_rr_set_owner(question, qname);
+		qname = NULL;
+		ldns_rr_set_type(question, LDNS_RR_TYPE_AXFR);
+		ldns_rr_set_class(question, LDNS_RR_CLASS_IN);
+		ldns_rr_set_question(question, true);
+		ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, question);
+		question = NULL;
+		ldns_pkt_push_rr_list(pkt, LDNS_SECTION_ANSWER, rrs);
+		ldns_rr_list_free(rrs); /* the records now belong to pkt */
+		rrs = NULL;
+		ldns_pkt_set_id(pkt, wq->id);
+		ldns_pkt_set_qr(pkt, true);
+		ldns_pkt_set_aa(pkt, true);
+		if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK)
+			len = 0;
+	}
+	ldns_rdf_deep_free(qname);
+	ldns_rr_free(question);
+	ldns_rr_list_deep_free(rrs);
+	ldns_pkt_free(pkt);
+	if (!len || len > cap || len > AUTHSERVER_MAX_MSG) {
+		free(wire);
+		return error_with_opt(q, wq, RCODE_SERVFAIL, out, cap);
+	}
+	memcpy(out, wire, len);
+	free(wire);
+	memcpy(out + wq->qname_off, q + wq->qname_off, wq->qname_len); /* the question's case */
+	return len;
+}
+
 size_t authserver_respond(struct authserver *s, const uint8_t *q, size_t qlen, bool tcp,
 			  uint8_t *out, size_t cap)
 {
@@ -138,8 +187,8 @@ size_t authserver_respond(struct authserver *s, const uint8_t *q, size_t qlen, b
 		return error_with_opt(q, &wq, EXT_RCODE_BADVERS, out, cap);
 	if (wq.qtype == LDNS_RR_TYPE_OPT || wq.qtype == LDNS_RR_TYPE_TSIG)
 		return error_with_opt(q, &wq, RCODE_FORMERR, out, cap);
-	if (wq.qtype == LDNS_RR_TYPE_AXFR || wq.qtype == LDNS_RR_TYPE_IXFR)
-		return error_with_opt(q, &wq, RCODE_REFUSED, out, cap);
+	if (wq.qtype == LDNS_RR_TYPE_AXFR)
+		return axfr_respond(s, q, &wq, tcp, out, cap);
 
 	struct anscache_key key = {
 		.qname = wq.qname_lower, .qname_len = wq.qname_len,

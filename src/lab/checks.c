@@ -292,6 +292,47 @@ static const char *rcode_word(const ldns_pkt *p, ldns_rr_type type)
 	return "NODATA";
 }
 
+/* The i-th newest entry of the asked log (0: the newest). */
+static const struct asked_entry *asked_newest(const struct asked_log *l, size_t i)
+{
+	return &l->e[(l->next + ASKED_LOG_SIZE - 1 - i) % ASKED_LOG_SIZE];
+}
+
+/* The lab server s->server names, by id, name or address: its id. */
+static const char *server_id(const struct check_env *e, const char *key)
+{
+	const struct lab_server *srv = lab_find(e->lab, key);
+	return srv ? srv->ts->id : NULL;
+}
+
+/* seen: what server last received from the lab's resolver since the
+ * exercise began, not counting the validator's DS and DNSKEY fetches (the
+ * chain of trust, asked after the resolution). */
+static int expect_seen(const struct check_env *e, const struct check_spec *s, char **expected, char **quote,
+		       struct dl_error *err)
+{
+	const char *id = server_id(e, s->server);
+	if (!id)
+		return dl_error_set(err, DL_ERR_INPUT, "'%s' is not a server of this lab", s->server);
+	for (size_t i = 0; e->asked && i < e->asked->n; i++) {
+		const struct asked_entry *a = asked_newest(e->asked, i);
+		if (a->seq <= e->since)
+			break;
+		if (!a->from_lab || strcasecmp(a->server, id) || a->qtype == LDNS_RR_TYPE_DS ||
+		    a->qtype == LDNS_RR_TYPE_DNSKEY || a->qtype == LDNS_RR_TYPE_AXFR)
+			continue;
+		char *t = ldns_rr_type2str((ldns_rr_type)a->qtype), q[400];
+		snprintf(q, sizeof q, "the wiretap saw the lab's resolver ask %s: %s %s?", id, a->qname, t ? t : "?");
+		free(t);
+		*expected = strdup(a->qname);
+		*quote = strdup(q);
+		return *expected && *quote ? 0 : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	return dl_error_set(err, DL_ERR_INPUT,
+			    "%s has received no query from the lab's resolver since this exercise began: flush, then "
+			    "resolve a name it has not seen (dig www.example.test)", id);
+}
+
 int check_expect(const struct check_env *e, const struct check_spec *s, char **expected, char **quote,
 		 struct dl_error *err)
 {
@@ -312,6 +353,8 @@ int check_expect(const struct check_env *e, const struct check_spec *s, char **e
 	}
 	if (!check_kind_is_question(s->kind))
 		return dl_error_set(err, DL_ERR_INPUT, "a %s check is not a question", check_kind_name(s->kind));
+	if (s->kind == CHECK_SEEN)
+		return expect_seen(e, s, expected, quote, err);
 	ldns_pkt *p = ask(e, s, err);
 	if (!p)
 		return err->code ? err->code : DL_ERR_INPUT;
@@ -453,6 +496,11 @@ bool check_answer_ok(const struct check_spec *s, const char *expected, const cha
 	}
 	case CHECK_RCODE:
 		return !strcasecmp(a, expected);
+	case CHECK_SEEN: {
+		char x[1024];
+		normalise(expected, x, sizeof x);
+		return !strcmp(a, x);
+	}
 	case CHECK_FLAG:
 		return !strcmp(expected, "yes") ? yes(a) : no(a);
 	case CHECK_CHOICE: {
@@ -517,6 +565,53 @@ static struct lab_server *zone_server(struct lab *lab, const char *zone, const s
 			}
 	}
 	return NULL;
+}
+
+static bool serves(const struct lab_server *srv, const char *zone)
+{
+	for (size_t k = 0; k < srv->auth.zones.n; k++)
+		if (!strcasecmp(srv->auth.zones.zones[k]->origin_str, zone))
+			return true;
+	return false;
+}
+
+/* quiet: since the exercise began the resolver resolved something (it
+ * asked some server) and asked no server of s->zone (zone transfers
+ * aside: a hyperlocal root fetches its copy of the root that way). */
+static void check_quiet(const struct check_env *e, const struct check_spec *s, struct check_outcome *o)
+{
+	size_t elsewhere = 0, nservers = 0;
+	const struct asked_entry *bad = NULL;
+	for (size_t i = 0; i < e->lab->nservers; i++)
+		nservers += serves(&e->lab->servers[i], s->zone);
+	for (size_t i = 0; e->asked && i < e->asked->n; i++) {
+		const struct asked_entry *a = asked_newest(e->asked, i);
+		if (a->seq <= e->since)
+			break;
+		if (!a->from_lab || a->qtype == LDNS_RR_TYPE_AXFR || a->qtype == LDNS_RR_TYPE_IXFR)
+			continue;
+		const struct lab_server *srv = lab_find(e->lab, a->server);
+		if (srv && serves(srv, s->zone))
+			bad = a; /* the oldest such query, by the end of the loop */
+		else
+			elsewhere++;
+	}
+	if (!nservers) {
+		snprintf(o->why, sizeof o->why, "no lab server serves the zone %s", s->zone);
+	} else if (bad) {
+		char *t = ldns_rr_type2str((ldns_rr_type)bad->qtype);
+		snprintf(o->why, sizeof o->why, "the lab's resolver asked %s (a server of %s) for %s %s since this exercise "
+			 "began", bad->server, s->zone, bad->qname, t ? t : "?");
+		free(t);
+	} else if (!elsewhere) {
+		snprintf(o->why, sizeof o->why, "the resolver has not resolved any name since this exercise began: flush, "
+			 "then ask it for a name (dig www.example.test)");
+	} else {
+		o->pass = true;
+		snprintf(o->why, sizeof o->why, "the resolver sent %zu queries since this exercise began, none of them to "
+			 "a server of %s", elsewhere, s->zone);
+	}
+	snprintf(o->quote, sizeof o->quote, "%s", o->why);
 }
 
 void check_action(const struct check_env *e, const struct check_spec *s, check_done_fn done, void *arg)
@@ -608,10 +703,8 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 		*w = (struct validating){ .done = done, .arg = arg };
 		snprintf(w->state, sizeof w->state, "%s", s->state);
 		snprintf(w->name, sizeof w->name, "%s", s->name);
-		struct lookup_params lp = {
-			.cfg = &r->cfg, .xo = &r->xo, .now = resolver_now, .now_arg = (void *)r->clock, .anchor = r->anchor,
-			.keys = &r->keys,
-		};
+		struct lookup_params lp;
+		resolver_lookup_params(r, &lp);
 		bool finished = false;
 		struct lookup *lk = lookup_start(e->loop, &lp, name, type, on_validated, w, &finished);
 		ldns_rdf_deep_free(name);
@@ -622,6 +715,9 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 		}
 		return; /* on_validated reports */
 	}
+	case CHECK_QUIET:
+		check_quiet(e, s, &o);
+		break;
 	default:
 		snprintf(o.why, sizeof o.why, "a %s check is answered with: answer TEXT", check_kind_name(s->kind));
 		break;

@@ -215,6 +215,7 @@ int lab_listen(struct lab *lab, uv_loop_t *loop, bool *all_busy, struct dl_error
 				rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 				break;
 			}
+			s->resolver->allowed = s->ts->clients;
 			rc = net_listener_start_async(&s->listener, loop, s->ts->address, lab->port, s->ts->id,
 						      resolver_on_query, s->resolver, &lab->tap.hook, err);
 		} else {
@@ -348,6 +349,9 @@ int lab_reload(struct lab *lab, time_t sign_time, struct dl_error *err)
 		if (s->resolver)
 			s->resolver->anchor = anchor;
 	}
+	for (size_t i = 0; i < lab->nservers; i++)
+		if (lab->servers[i].resolver) /* a hyperlocal root fetches the new root zone */
+			hyperlocal_refresh(&lab->servers[i].resolver->hyper);
 	for (size_t i = 0; i < lab->nzones; i++)
 		zone_free(lab->zones[i]);
 	free(lab->zones);

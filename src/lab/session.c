@@ -30,6 +30,7 @@ static const char *const kind_names[] = {
 	[CHECK_CHOICE] = "choice", [CHECK_ASKED] = "asked",   [CHECK_VALIDATES] = "validates",
 	[CHECK_ZONE_HAS] = "zone-has", [CHECK_CACHED] = "cached",
 	[CHECK_SHORT] = "short",
+	[CHECK_SEEN] = "seen",     [CHECK_QUIET] = "quiet",
 };
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
@@ -48,6 +49,8 @@ static const unsigned kind_params[] = {
 	[CHECK_ZONE_HAS] = P_ZONE | P_NAME | P_TYPE,
 	[CHECK_CACHED] = P_NAME | P_TYPE | P_STATE,
 	[CHECK_SHORT] = P_ACCEPT,
+	[CHECK_SEEN] = P_SERVER,
+	[CHECK_QUIET] = P_ZONE,
 };
 
 static const char *const session_keys[] = { "id", "title", "summary", "series", "recording",
@@ -64,7 +67,7 @@ const char *check_kind_name(enum check_kind k)
 int check_kind_is_question(enum check_kind k)
 {
 	return k == CHECK_RRSET || k == CHECK_TTL || k == CHECK_RCODE || k == CHECK_REFERRAL || k == CHECK_FLAG ||
-	       k == CHECK_COUNT || k == CHECK_CHOICE || k == CHECK_SHORT;
+	       k == CHECK_COUNT || k == CHECK_CHOICE || k == CHECK_SHORT || k == CHECK_SEEN;
 }
 
 /* ---- freeing ------------------------------------------------------------ */

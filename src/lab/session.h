@@ -21,6 +21,8 @@ enum check_kind {
 	CHECK_ZONE_HAS,
 	CHECK_CACHED,
 	CHECK_SHORT,
+	CHECK_SEEN,   /* question: the QNAME a server last received from the lab resolver */
+	CHECK_QUIET,  /* action: the resolver resolved, and asked no server of a zone */
 };
 
 /* "rrset" ...; NULL for an unknown kind. */

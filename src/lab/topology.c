@@ -20,7 +20,7 @@ const char *topo_fault_name(enum topo_fault f)
 {
 	return (unsigned)f < sizeof fault_names / sizeof fault_names[0] ? fault_names[f] : "?";
 }
-static const char *const server_keys[] = { "id", "name", "address", "zones", "role", NULL };
+static const char *const server_keys[] = { "id", "name", "address", "zones", "role", "clients", "offnet", NULL };
 
 void topology_free(struct topology *t)
 {
@@ -36,6 +36,7 @@ void topology_free(struct topology *t)
 		free(s->id);
 		free(s->name);
 		free(s->address);
+		free(s->offnet);
 	}
 	free(t->servers);
 	free(t->path);
@@ -148,6 +149,40 @@ static int load_zone(const struct ynode *z, const char *path, const char *dir, s
 	return 0;
 }
 
+/* A resolver's clients: [PREFIX ...] (its allow list) and offnet: ADDRESS
+ * (a loopback address outside that list, standing for the Internet). */
+static int load_resolver_keys(const struct ynode *node, const char *path, struct topo_server *s,
+			      struct dl_error *err)
+{
+	const struct ynode *clients = ymap_get(node, "clients"), *offnet = ymap_get(node, "offnet");
+	if ((clients || offnet) && s->role != TOPO_RESOLVER)
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: only a resolver (role: resolver) has clients and offnet",
+				    path, (clients ? clients : offnet)->line);
+	if (!clients) {
+		acl_loopback(&s->clients);
+	} else if (clients->kind != Y_SEQ || clients->n == 0) {
+		return dl_error_set(err, DL_ERR_INPUT, "%s:%d: 'clients' must be a list of address prefixes, "
+				    "e.g. [127.0.0.1/32, ::1/128]", path, clients->line);
+	}
+	for (size_t i = 0; clients && i < clients->n; i++) {
+		const struct ynode *c = clients->items[i];
+		struct dl_error why = { 0, "" };
+		if (c->kind != Y_SCALAR || acl_add(&s->clients, c->value, &why) != 0)
+			return dl_error_set(err, DL_ERR_INPUT, "%s:%d: %s", path, c->line,
+					    c->kind == Y_SCALAR ? why.msg : "a client must be an address prefix");
+	}
+	if (offnet) {
+		unsigned char buf[16];
+		if (offnet->kind != Y_SCALAR || (inet_pton(AF_INET, offnet->value, buf) != 1 &&
+						 inet_pton(AF_INET6, offnet->value, buf) != 1))
+			return dl_error_set(err, DL_ERR_INPUT, "%s:%d: 'offnet' must be an IPv4 or IPv6 address", path,
+					    offnet->line);
+		if (!(s->offnet = strdup(offnet->value)))
+			return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static int load_server(const struct ynode *node, const char *path, const char *dir,
 		       struct topo_server *s, struct dl_error *err)
 {
@@ -179,6 +214,8 @@ static int load_server(const struct ynode *node, const char *path, const char *d
 			return dl_error_set(err, DL_ERR_INPUT, "%s:%d: role must be 'authoritative' or 'resolver'",
 					    path, role->line);
 	}
+	if ((rc = load_resolver_keys(node, path, s, err)))
+		return rc;
 	s->id = strdup(id);
 	s->name = absolute_name(name);
 	s->address = strdup(addr);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "resolver/acl.h"
 #include "util/err.h"
 
 /* What the lab does to a zone when it signs the lab at startup (teaching
@@ -38,6 +39,11 @@ struct topo_server {
 	struct topo_zone *zones;
 	size_t nzones;
 	int line;
+	/* role resolver: whom it answers (clients:, default this machine's
+	 * loopback), and the address that stands for the Internet outside the
+	 * ISP (offnet:, or NULL) */
+	struct acl clients;
+	char *offnet;
 };
 
 struct topology {

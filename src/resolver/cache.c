@@ -201,6 +201,24 @@ void cache_flush(struct cache *c)
 	c->sweep_at = DBL_MAX;
 }
 
+size_t cache_flush_below(struct cache *c, const ldns_rdf *name)
+{
+	size_t n = 0;
+	for (size_t b = 0; c->buckets && b < c->nbuckets; b++) {
+		struct cache_entry **slot = &c->buckets[b];
+		while (*slot) {
+			const ldns_rdf *o = (*slot)->name;
+			if (ldns_dname_compare(o, name) == 0 || ldns_dname_is_subdomain(o, name)) {
+				unlink_entry(c, slot);
+				n++;
+			} else {
+				slot = &(*slot)->next;
+			}
+		}
+	}
+	return n;
+}
+
 void cache_free(struct cache *c)
 {
 	cache_flush(c);

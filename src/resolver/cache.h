@@ -61,6 +61,9 @@ struct cache {
 int cache_init(struct cache *c, size_t max_entries);
 void cache_free(struct cache *c);
 void cache_flush(struct cache *c);
+/* Remove every entry for name and the names below it (the subtree an
+ * operator changed the trust in).  Returns how many went. */
+size_t cache_flush_below(struct cache *c, const ldns_rdf *name);
 
 /* The live entry for (name, type, class) at lab time now, or NULL.  An
  * NXDOMAIN entry for name answers every type.  Expired entries are removed

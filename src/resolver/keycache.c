@@ -25,6 +25,21 @@ void keycache_flush(struct keycache *kc)
 	kc->hand = 0;
 }
 
+void keycache_flush_below(struct keycache *kc, const ldns_rdf *name)
+{
+	for (size_t i = 0; i < kc->n;) {
+		const ldns_rdf *o = kc->e[i].name;
+		if (o && (ldns_dname_compare(o, name) == 0 || ldns_dname_is_subdomain(o, name))) {
+			entry_clear(&kc->e[i]);
+			kc->e[i] = kc->e[--kc->n]; /* keep the table dense */
+			memset(&kc->e[kc->n], 0, sizeof kc->e[kc->n]);
+			kc->hand = 0;
+		} else {
+			i++;
+		}
+	}
+}
+
 static struct kc_entry *find(struct keycache *kc, const ldns_rdf *name)
 {
 	for (size_t i = 0; i < kc->n; i++)

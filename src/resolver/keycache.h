@@ -33,6 +33,8 @@ struct keycache {
 
 void keycache_init(struct keycache *kc);
 void keycache_flush(struct keycache *kc);
+/* Forget name and every name below it. */
+void keycache_flush_below(struct keycache *kc, const ldns_rdf *name);
 
 /* The live entry for name at now, or NULL (borrowed until the next put). */
 const struct kc_entry *keycache_get(struct keycache *kc, const ldns_rdf *name, double now);

@@ -107,7 +107,7 @@ static bool step(struct lookup *l)
 		if (it && l->p.cache_only)
 			iter_set_cache_only(it);
 		l->fetch_back = false;
-		struct resolution *res = it ? resolution_start(l->loop, it, &l->xo, on_fetched, l) : NULL;
+		struct resolution *res = it ? resolution_start_local(l->loop, it, &l->xo, l->p.local, on_fetched, l) : NULL;
 		if (res) {
 			l->res = res;
 		} else if (!l->fetch_back) {
@@ -140,8 +140,10 @@ static void on_resolved(void *arg, struct iter *it)
 		return;
 	}
 	l->v = validator_new(l->p.anchor, l->p.now(l->p.now_arg));
-	if (l->v)
+	if (l->v) {
 		validator_use_keycache(l->v, l->p.keys);
+		validator_use_nta(l->v, l->p.nta);
+	}
 	if (!l->v || validator_start(l->v, l->qname, l->qtype, l->r.rcode, l->answer, l->authority) != 0) {
 		validator_free(l->v);
 		l->v = NULL;
@@ -174,7 +176,7 @@ struct lookup *lookup_start(uv_loop_t *loop, const struct lookup_params *p, cons
 	if (p->cache_only)
 		iter_set_cache_only(it);
 	iter_on_event(it, p->on_event, p->event_arg);
-	struct resolution *res = resolution_start(loop, it, &l->xo, on_resolved, l);
+	struct resolution *res = resolution_start_local(loop, it, &l->xo, p->local, on_resolved, l);
 	if (*finished)
 		return NULL;
 	if (res && !l->resolved)

@@ -13,6 +13,9 @@
 #include "resolver/iter.h"
 #include "resolver/validator.h"
 
+struct nta_list;
+struct resolution_local;
+
 struct lookup_params {
 	const struct iter_config *cfg;   /* borrowed; copied into each iterator */
 	const struct exchange_opts *xo;  /* borrowed */
@@ -23,6 +26,8 @@ struct lookup_params {
 	iter_event_fn on_event;          /* may be NULL: the main resolution's events */
 	void *event_arg;
 	bool cache_only;                 /* RD=0: the cache and nothing more */
+	const struct nta_list *nta;      /* borrowed, may be NULL: negative trust anchors */
+	const struct resolution_local *local; /* borrowed, may be NULL: the hyperlocal root */
 };
 
 /* r: the resolution's outcome; v: the validator (NULL without an anchor),

@@ -2,8 +2,9 @@
  * iterator (resolver.h).
  *
  * A client query is checked like any other (wire.h), refused unless it
- * comes from loopback, answered from the cache when RD=0, and otherwise
- * resolved by an iterator.  The response is built once with ldns. */
+ * comes from an allowed client (acl.h; everyone when the operator opened
+ * the resolver), answered from the cache when RD=0, and otherwise resolved
+ * by an iterator.  The response is built once with ldns. */
 #include "resolver/resolver.h"
 
 #include <arpa/inet.h>
@@ -32,6 +33,7 @@ struct resolution {
 	struct iter *it;
 	struct exchange *x;
 	struct exchange_opts xo;
+	const struct resolution_local *local;
 	resolution_done_fn done;
 	void *arg;
 };
@@ -55,6 +57,17 @@ static bool resolution_step(struct resolution *r)
 {
 	struct iter_send s;
 	while (iter_run(r->it, &s) == ITER_ACT_SEND) {
+		size_t len = 0;
+		const uint8_t *local = r->local && r->local->answer
+					       ? r->local->answer(r->local->arg, (struct sockaddr *)&s.to, s.wire, s.len, &len)
+					       : NULL;
+		if (local) {
+			/* Answered in this process, as that server would have:
+			 * nothing goes on the wire (the iterator's query budget
+			 * still bounds this loop). */
+			iter_on_response(r->it, local, len);
+			continue;
+		}
 		if (exchange_start(r->loop, (struct sockaddr *)&s.to, s.wire, s.len, &r->xo, resolution_on_answer, r,
 				   &r->x) == 0)
 			return true;
@@ -69,12 +82,18 @@ static bool resolution_step(struct resolution *r)
 struct resolution *resolution_start(uv_loop_t *loop, struct iter *it, const struct exchange_opts *xo,
 				    resolution_done_fn done, void *arg)
 {
+	return resolution_start_local(loop, it, xo, NULL, done, arg);
+}
+
+struct resolution *resolution_start_local(uv_loop_t *loop, struct iter *it, const struct exchange_opts *xo,
+					  const struct resolution_local *local, resolution_done_fn done, void *arg)
+{
 	struct resolution *r = calloc(1, sizeof *r);
 	if (!r) {
 		iter_free(it);
 		return NULL;
 	}
-	*r = (struct resolution){ .loop = loop, .it = it, .xo = *xo, .done = done, .arg = arg };
+	*r = (struct resolution){ .loop = loop, .it = it, .xo = *xo, .local = local, .done = done, .arg = arg };
 	/* The first step may finish at once (a cache hit): then done() has run
 	 * before this returns, and the caller gets NULL. */
 	return resolution_step(r) ? r : NULL;
@@ -126,15 +145,6 @@ static void client_free(struct resolver_client *c)
 	client_unlink(c);
 	free(c->query);
 	free(c);
-}
-
-static bool is_loopback(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-	if (sa->sa_family == AF_INET6)
-		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
-	return false;
 }
 
 static void reply_error(struct net_request *req, const uint8_t *q, const struct wire_query *wq, int rcode)
@@ -261,9 +271,12 @@ static void client_on_resolved(void *arg, const struct iter_result *r, const str
 		struct iter_result bogus = { .rcode = LDNS_RCODE_SERVFAIL, .ede = ede, .ede_text = why,
 					     .from_cache = r->from_cache, .queries = r->queries };
 		client_answer(c, &bogus, false);
-	} else if (sec == VAL_INSECURE && ede) {
+	} else if (sec == VAL_INSECURE && (ede || validator_report(v)->nta)) {
+		/* e.g. 27: NSEC3 iterations over the limit; or 0 (Other) saying
+		 * that a negative trust anchor is why there is no AD (RFC 7646
+		 * 10 asks operators to tell their users). */
 		struct iter_result noted = *r;
-		noted.ede = ede; /* e.g. 27: NSEC3 iterations over the limit */
+		noted.ede = ede;
 		noted.ede_text = why;
 		client_answer(c, &noted, false);
 	} else {
@@ -391,24 +404,26 @@ void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_requ
 		r->clients->prev = c;
 	r->clients = c;
 	struct iter_result res;
-	/* Recursion only for loopback clients: an open resolver is an
-	 * amplifier (RFC 5358). */
-	if (!is_loopback(net_request_peer(req))) {
+	/* Recursion only for the resolver's own clients: an open resolver is
+	 * an amplifier (RFC 5358). */
+	if (!r->open && !acl_allows(&r->allowed, net_request_peer(req))) {
 		memset(&res, 0, sizeof res);
 		res.rcode = LDNS_RCODE_REFUSED;
 		res.ede = EDE_PROHIBITED;
-		res.ede_text = "recursion is only offered to this machine's own clients";
+		res.ede_text = "recursion is only offered to this resolver's own clients";
+		r->refused++;
 		client_answer(c, &res, false);
 		client_free(c);
 		return;
 	}
+	resolver_nta_expire(r);
 	ldns_rdf *qname = ldns_dname_new_frm_data((uint16_t)wq.qname_len, wq.qname_lower);
+	struct lookup_params lp;
+	resolver_lookup_params(r, &lp);
 	/* CD=1: the client validates itself; hand it the data unchecked. */
-	struct lookup_params lp = {
-		.cfg = &r->cfg, .xo = &r->xo, .now = resolver_now, .now_arg = (void *)r->clock,
-		.anchor = (wq.flags & WIRE_FLAG_CD) ? NULL : r->anchor, .keys = &r->keys,
-		.cache_only = !(wq.flags & WIRE_FLAG_RD), /* RD=0: the cache, nothing more */
-	};
+	if (wq.flags & WIRE_FLAG_CD)
+		lp.anchor = NULL;
+	lp.cache_only = !(wq.flags & WIRE_FLAG_RD); /* RD=0: the cache, nothing more */
 	bool finished = false;
 	c->starting = true;
 	c->lk = qname ? lookup_start(r->loop, &lp, qname, wq.qtype, client_on_resolved, c, &finished) : NULL;
@@ -439,6 +454,10 @@ int resolver_init(struct resolver *r, uv_loop_t *loop, struct iter_hints *hints,
 		.hints = &r->hints, .cache = &r->cache, .lame = &r->lame, .port = port, .qmin = qmin,
 	};
 	r->xo = (struct exchange_opts){ .timeout_ms = 500, .tries = 2, .source = (struct sockaddr *)&r->source };
+	acl_loopback(&r->allowed);
+	nta_init(&r->nta);
+	hyperlocal_init(&r->hyper, loop, &r->hints, (const struct sockaddr *)&r->source, clock, &r->anchor);
+	r->local = (struct resolution_local){ .answer = hyperlocal_answer, .arg = &r->hyper };
 	return 0;
 }
 
@@ -446,6 +465,31 @@ void resolver_flush(struct resolver *r)
 {
 	cache_flush(&r->cache);
 	keycache_flush(&r->keys);
+}
+
+void resolver_flush_below(struct resolver *r, const ldns_rdf *name)
+{
+	cache_flush_below(&r->cache, name);
+	keycache_flush_below(&r->keys, name);
+}
+
+static void nta_gone(void *arg, const struct nta *n)
+{
+	/* What was accepted under the NTA is not kept past it. */
+	resolver_flush_below(arg, n->name);
+}
+
+size_t resolver_nta_expire(struct resolver *r)
+{
+	return nta_expire(&r->nta, labclock_now(r->clock), nta_gone, r);
+}
+
+void resolver_lookup_params(struct resolver *r, struct lookup_params *lp)
+{
+	*lp = (struct lookup_params){
+		.cfg = &r->cfg, .xo = &r->xo, .now = resolver_now, .now_arg = (void *)r->clock, .anchor = r->anchor,
+		.keys = &r->keys, .nta = &r->nta, .local = &r->local,
+	};
 }
 
 void resolver_free(struct resolver *r)
@@ -457,6 +501,8 @@ void resolver_free(struct resolver *r)
 			net_request_drop(c->req);
 		client_free(c);
 	}
+	hyperlocal_free(&r->hyper);
+	nta_free(&r->nta);
 	cache_free(&r->cache);
 	keycache_flush(&r->keys);
 	iter_lame_free(&r->lame);

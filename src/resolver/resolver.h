@@ -11,9 +11,12 @@
 #include "lab/clock.h"
 #include "net/exchange.h"
 #include "net/listener.h"
+#include "resolver/acl.h"
 #include "resolver/cache.h"
+#include "resolver/hyperlocal.h"
 #include "resolver/keycache.h"
 #include "resolver/iter.h"
+#include "resolver/nta.h"
 
 /* A private EDNS option (RFC 6891 9: 65001-65534 are for local use) that
  * `dnslab resolve` sends to learn whether the answer came from the cache:
@@ -29,14 +32,26 @@
 struct resolution;
 typedef void (*resolution_done_fn)(void *arg, struct iter *it);
 
+/* Answers some of the iterator's queries in this process instead of over
+ * the network (the hyperlocal root): answer() returns the response (borrowed
+ * until its next call) or NULL to send the query as usual. */
+struct resolution_local {
+	const uint8_t *(*answer)(void *arg, const struct sockaddr *to, const uint8_t *q, size_t qlen, size_t *len);
+	void *arg;
+};
+
 /* Drive it over the network until done; done(arg, it) runs once, then the
  * resolution and it are freed.  xo is copied (its pointers are borrowed). */
 struct resolution *resolution_start(uv_loop_t *loop, struct iter *it, const struct exchange_opts *xo,
 				    resolution_done_fn done, void *arg);
+/* The same, with local (borrowed, may be NULL) asked first for each query. */
+struct resolution *resolution_start_local(uv_loop_t *loop, struct iter *it, const struct exchange_opts *xo,
+					  const struct resolution_local *local, resolution_done_fn done, void *arg);
 /* Stop and free a resolution whose done callback has not run. */
 void resolution_cancel(struct resolution *r);
 
 struct resolver_client;
+struct lookup_params;
 
 struct resolver {
 	uv_loop_t *loop;
@@ -51,6 +66,12 @@ struct resolver {
 	const ldns_rr_list *anchor;   /* borrowed: the lab's trust anchor, or NULL */
 	struct resolver_client *clients; /* in flight */
 	unsigned long long answered, from_cache;
+	unsigned long long refused;   /* queries from outside the allow list */
+	struct acl allowed;           /* who may ask (default: loopback) */
+	bool open;                    /* answer everyone: an open resolver (RFC 5358) */
+	struct nta_list nta;          /* negative trust anchors (RFC 7646) */
+	struct hyperlocal hyper;      /* the hyperlocal root (RFC 8806) */
+	struct resolution_local local; /* hyper, for the resolution driver */
 };
 
 /* hints: taken over (hints->servers moves into the resolver).  source_ip:
@@ -63,6 +84,18 @@ void resolver_free(struct resolver *r);
 
 /* Empty the cache and the key cache (serve's flush and reload). */
 void resolver_flush(struct resolver *r);
+
+/* Forget what the cache and key cache hold for name and below (after an
+ * NTA for it was added or removed). */
+void resolver_flush_below(struct resolver *r, const ldns_rdf *name);
+
+/* Drop the NTAs that have ended on the lab clock, and what was cached
+ * under them.  Returns how many ended. */
+size_t resolver_nta_expire(struct resolver *r);
+
+/* The lookup parameters of this resolver (its cache, keys, NTAs and
+ * hyperlocal root); the caller sets the per-query fields. */
+void resolver_lookup_params(struct resolver *r, struct lookup_params *lp);
 
 /* The listener callback (net_async_fn): arg is the resolver. */
 void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_request *req);

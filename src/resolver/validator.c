@@ -7,6 +7,7 @@
 
 #include "dnssec/rrsig.h"
 #include "resolver/keycache.h"
+#include "resolver/nta.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@ struct validator {
 	ldns_rr_list *anchor;
 	double now;
 	struct keycache *kc; /* borrowed, may be NULL */
+	const struct nta_list *nta; /* borrowed, may be NULL */
 	ldns_rdf *qname;
 	ldns_rr_type qtype;
 	ldns_pkt_rcode rcode;
@@ -351,6 +353,16 @@ void validator_use_keycache(struct validator *v, struct keycache *kc)
 	v->kc = kc;
 }
 
+void validator_use_nta(struct validator *v, const struct nta_list *l)
+{
+	v->nta = l;
+}
+
+static const struct nta *nta_for(const struct validator *v, const ldns_rdf *name)
+{
+	return v->nta ? nta_covering(v->nta, name, v->now) : NULL;
+}
+
 static double min_ttl(const ldns_rr_list *l, double ttl)
 {
 	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++)
@@ -370,7 +382,8 @@ static void remember(struct validator *v, const ldns_rdf *name, enum kc_state st
  * when the cache knew it. */
 static bool from_keycache(struct validator *v, const ldns_rdf *name)
 {
-	const struct kc_entry *e = v->kc ? keycache_get(v->kc, name, v->now) : NULL;
+	/* What was proven before an NTA was added does not apply under it. */
+	const struct kc_entry *e = v->kc && !nta_for(v, name) ? keycache_get(v->kc, name, v->now) : NULL;
 	if (!e)
 		return false;
 	if (e->state == KC_NOT_A_CUT) {
@@ -629,6 +642,30 @@ static const ldns_rdf *ds_signer(const struct fetched *f, const ldns_rdf *name)
 
 static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut);
 
+/* A negative trust anchor (RFC 7646) below the secure zone z, over target:
+ * the chain ends there, insecure, without asking for its DS or keys.
+ * Returns 1 when that zone was added, 0 when there is none, -1 when the
+ * validation has finished (too many zones). */
+static int nta_cut(struct validator *v, const struct vzone *z, const ldns_rdf *target)
+{
+	const struct nta *n = nta_for(v, target);
+	if (!n || ldns_dname_label_count(n->name) <= ldns_dname_label_count(z->name))
+		return 0;
+	struct vzone *c = zone_add(v, n->name, VZ_INSECURE);
+	if (!c) {
+		finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "the chain of trust is more than %d zones deep", MAX_ZONES);
+		return -1;
+	}
+	char why[VALR_WHY], until[64];
+	snprintf(why, sizeof why, "negative trust anchor for %s until %s (RFC 7646): not validated", n->text,
+		 nta_time(n->until, until, sizeof until));
+	zone_fail(c, VZ_INSECURE, 0, why);
+	c->link->nta = true;
+	c->link->nta_until = n->until;
+	v->rep.nta = true;
+	return 1;
+}
+
 /* Signed data names its zone: ask for that zone's DS at once, and let the
  * DS's own signature name the parent, instead of asking label by label
  * (a zone delegated many labels below its parent, like an IPv6 reverse
@@ -695,6 +732,11 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
 		}
 		if (z->state != VZ_SECURE)
 			return z;
+		int nc = nta_cut(v, z, target);
+		if (nc < 0)
+			return NULL;
+		if (nc > 0)
+			continue; /* the NTA's zone is now the deepest: insecure */
 		if (cut && !jumped && ldns_dname_is_subdomain(target, z->name)) {
 			jumped = true;
 			int j = jump(v, z, target);

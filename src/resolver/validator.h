@@ -51,6 +51,12 @@ struct keycache;
  * without the details of how it was proven. */
 void validator_use_keycache(struct validator *v, struct keycache *kc);
 
+struct nta_list;
+/* Consult l (borrowed, may be NULL): below a live negative trust anchor
+ * (RFC 7646) the chain of trust ends, insecure, as if the parent had
+ * proven that there is no DS; the key cache is not used there. */
+void validator_use_nta(struct validator *v, const struct nta_list *l);
+
 /* What to validate: the outcome of resolving (qname, qtype), with the
  * answer's RRSIGs in answer and the SOA, NSEC/NSEC3 and their RRSIGs in
  * authority (borrowed, copied). */

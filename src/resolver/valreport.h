@@ -57,6 +57,8 @@ struct valr_link {
 	enum val_security state;    /* of this zone's key set */
 	bool anchor;                /* the DS set is the configured trust anchor */
 	bool no_ds;                 /* the parent proved there is no DS: insecure from here */
+	bool nta;                   /* a negative trust anchor (RFC 7646): not validated */
+	double nta_until;           /* ... until this lab-clock time */
 	char denial[8];             /* "NSEC" or "NSEC3": the kind of proof, when no_ds */
 	struct valr_ds ds[VALR_MAX_DS];
 	size_t nds;
@@ -83,6 +85,7 @@ struct val_report {
 	struct valr_sig sigs[VALR_MAX_SIGS]; /* RRSIGs over the answer (or denial) */
 	size_t nsigs;
 	bool negative;              /* NXDOMAIN or NODATA */
+	bool nta;                   /* insecure because of a negative trust anchor */
 	char denial[8];             /* "NSEC", "NSEC3" or "" for a negative answer */
 	unsigned validations;       /* signature checks spent (KeyTrap budget: 16) */
 };

@@ -113,6 +113,41 @@ wait_for() {
 	return 1
 }
 
+# start_ctl_lab ARGS: like start_lab, but serve's standard input is the FIFO
+# $TMP/ctl, held open for writing on fd 7 (see ctl).  Opening a FIFO blocks
+# until both ends are open: serve is started first, then fd 7 is opened.
+start_ctl_lab() {
+	rm -f "$TMP/ctl"
+	mkfifo "$TMP/ctl" || return 1
+	opened=""
+	for try in 1 2 3 4 5; do
+		free_port || break
+		PORT=$FREE
+		"$DNSLAB" serve --port "$PORT" "$@" <"$TMP/ctl" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+		LAB_PID=$!
+		if [ -z "$opened" ]; then
+			exec 7>"$TMP/ctl"
+			opened=1
+		fi
+		for i in $(seq 1 100); do
+			grep -q 'is up\|"event":"ready"' "$TMP/serve.out" 2>/dev/null && return 0
+			kill -0 "$LAB_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -TERM "$LAB_PID" 2>/dev/null
+		wait "$LAB_PID" 2>/dev/null
+		LAB_PID=""
+	done
+	echo "# could not start a lab: $(cat "$TMP/serve.err" 2>/dev/null)"
+	return 1
+}
+
+# ctl LINE ERE: send a lab command, wait for serve's reply (matching ERE).
+ctl() {
+	printf '%s\n' "$1" >&7
+	wait_for "$2" "$TMP/serve.out"
+}
+
 # session_walk_and_demo SESSION MIN: a session's lab end to end in the shell's
 # scripted mode: its session.yaml lists at least MIN exercises; every one
 # fails before the student acts and passes after its solution's steps, in

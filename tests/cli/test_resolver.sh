@@ -12,41 +12,6 @@ RES=127.53.0.53
 
 
 
-# start_ctl_lab ARGS: like start_lab, but serve's standard input is the FIFO
-# $TMP/ctl, held open for writing on fd 7 (see ctl).  Opening a FIFO blocks
-# until both ends are open: serve is started first, then fd 7 is opened.
-start_ctl_lab() {
-	rm -f "$TMP/ctl"
-	mkfifo "$TMP/ctl" || return 1
-	opened=""
-	for try in 1 2 3 4 5; do
-		free_port || break
-		PORT=$FREE
-		"$DNSLAB" serve --port "$PORT" "$@" <"$TMP/ctl" >"$TMP/serve.out" 2>"$TMP/serve.err" &
-		LAB_PID=$!
-		if [ -z "$opened" ]; then
-			exec 7>"$TMP/ctl"
-			opened=1
-		fi
-		for i in $(seq 1 100); do
-			grep -q 'is up' "$TMP/serve.out" 2>/dev/null && return 0
-			kill -0 "$LAB_PID" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -TERM "$LAB_PID" 2>/dev/null
-		wait "$LAB_PID" 2>/dev/null
-		LAB_PID=""
-	done
-	echo "# could not start a lab: $(cat "$TMP/serve.err" 2>/dev/null)"
-	return 1
-}
-
-# ctl LINE ERE: send a lab command, wait for serve's reply (matching ERE).
-ctl() {
-	printf '%s\n' "$1" >&7
-	wait_for "$2" "$TMP/serve.out"
-}
-
 # stop_bounded: lib.sh's stop_lab, with a watchdog (SIGKILL after ~8 s) so a
 # lab that no longer runs its event loop cannot hang the suite.  Status:
 # stop_lab's (137 when the watchdog had to kill it).

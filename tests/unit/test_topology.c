@@ -104,7 +104,7 @@ static void test_load_lab_yaml(void **state)
 		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 75, TOPO_AUTHORITATIVE },
 		{ "teach", "ns1.teach.test.", "127.53.2.3", 6, 95, TOPO_AUTHORITATIVE },
 		{ "student", "ns1.student.test.", "127.53.3.1", 1, 126, TOPO_AUTHORITATIVE },
-		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 135, TOPO_RESOLVER },
+		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 147, TOPO_RESOLVER },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		const struct topo_server *s = &cur->servers[i];
@@ -428,7 +428,7 @@ static void test_unknown_server_key(void **state)
 		     "  - id: root\n"
 		     "    name: a.root-servers.test.\n"
 		     "    adress: 127.53.0.1\n",
-		     4, "unknown key 'adress' (expected one of: id, name, address, zones, role)");
+		     4, "unknown key 'adress' (expected one of: id, name, address, zones, role, clients, offnet)");
 }
 
 static void test_missing_address(void **state)
