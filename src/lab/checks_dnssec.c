@@ -43,6 +43,8 @@ static char *rr_line(const ldns_rr *rr)
 	for (char *c = s; *c; c++)
 		if (*c == '\t')
 			*c = ' ';
+	for (size_t n = strlen(s); n && s[n - 1] == ' ';) /* ldns ends a bitmap with one */
+		s[--n] = '\0';
 	return s;
 }
 
