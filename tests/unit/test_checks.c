@@ -108,7 +108,9 @@ static void test_choice(void **state)
 	"3 5 AQPSKmynfzW4kyBv015MUG2DeIQ3Cbl+BBZH4b/0PY1kxkmvHjcZc8nokfzj31GajIQKY+5CptLr3buXA10hWqTkF7H6" \
 	"RfoRqXQeogmMHfpftf6zMv1LyBUgia7za6ZEzOJBOztyvhjL742iU/TpPSEDhm2SNKLijfUppn1UaNvv4w=="
 #define OTHER_KEY "3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="
-#define SIG "oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz8bW0Rznl8O3tGNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o="
+#define SIG                                                                                          \
+	"oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz" \
+	"8bW0Rznl8O3tGNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o="
 
 static ldns_pkt *pkt(ldns_pkt_rcode rc, const char *const *answer, const char *const *authority)
 {
@@ -275,8 +277,8 @@ static void test_nsec_next(void **state)
 	free(quote);
 	/* A name that exists, an NSEC3 zone, an unsigned zone: errors. */
 	assert_null(expect(&s, pkt(LDNS_RCODE_NOERROR, NULL, ns), &quote, &err));
-	assert_string_equal(err.msg,
-			    "example does not answer NXDOMAIN for zzz.example.test.: nsec-next needs a name that does not exist");
+	assert_string_equal(err.msg, "example does not answer NXDOMAIN for zzz.example.test.: nsec-next needs a name "
+				     "that does not exist");
 	const char *n3[] = { "8pbuads05mac49qk5jdnals59la6oa4s.nsec3.test. 300 IN NSEC3 1 0 0 - "
 			     "KIE3TTA4EJG5LPCM1DO5J0NE4TH7CJKG A RRSIG",
 			     NULL };
