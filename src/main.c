@@ -24,6 +24,7 @@ static const struct cmd commands[] = {
 	{ "resolve", "ask the lab resolver; say whether the answer was cached", cmd_resolve },
 	{ "validate", "validate a name with DNSSEC and show the chain, link by link", cmd_validate },
 	{ "chain", "draw the chain of trust of a name (text tree or Graphviz)", cmd_chain },
+	{ "walk", "list a signed zone by following its NSEC chain (zone walking)", cmd_walk },
 	{ "keygen", "make a DNSSEC key pair (KSK or ZSK) for a zone", cmd_keygen },
 	{ "sign", "sign a zone file (NSEC or NSEC3)", cmd_sign },
 	{ "ds", "print the DS record of a key signing key", cmd_ds },

@@ -19,6 +19,7 @@ int cmd_ds(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
+int cmd_walk(int argc, char **argv);
 /* `dnslab dns101` (argv[0] is the session) and `dnslab demo SESSION`. */
 int cmd_session(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

@@ -641,6 +641,7 @@ static const char help_text[] =
 	"Exercises: task, hint, answer TEXT, check, solution, next, prev, goto N, list, skip\n"
 	"DNS:       dig ... (like dig; @resolver by default, @root @tld @example ... or an address),\n"
 	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
+	"           walk ZONE (list a signed zone through its NSEC chain)\n"
 	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
 	"           watch on|off,\n"
 	"Resolver:  resolver status|qmin on|off|open|closed|hyperlocal on|off,\n"
@@ -725,6 +726,8 @@ static void run_line(struct shell *sh, const char *input)
 		run_job(sh, cmd_validate, "validate", argc, argv);
 	} else if (!strcmp(c, "chain")) {
 		run_job(sh, cmd_chain, "chain", argc, argv);
+	} else if (!strcmp(c, "walk")) {
+		run_job(sh, cmd_walk, "walk", argc, argv);
 	} else if (!strcmp(c, "servers")) {
 		say_map(sh);
 	} else if (!strcmp(c, "zone")) {

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "dns/wire.h"
+#include "lab/checks_dnssec.h"
 #include "net/addr.h"
 #include "resolver/lookup.h"
 
@@ -63,8 +64,8 @@ unsigned long long asked_log_now(const struct asked_log *l)
 /* ---- asking a lab server, in-process ---- */
 
 /* The response of server id (a lab server's own answer engine, as if asked
- * with dig +norec) to (name, type).  Caller frees. */
-static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name, ldns_rr_type type,
+ * with dig +norec, and +dnssec when dnssec) to (name, type).  Caller frees. */
+static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name, ldns_rr_type type, bool dnssec,
 			  struct dl_error *err)
 {
 	const struct lab_server *s = lab_find(lab, id);
@@ -78,6 +79,7 @@ static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name,
 	ldns_pkt *p = NULL;
 	if (q && out) {
 		ldns_pkt_set_edns_udp_size(q, 1232);
+		ldns_pkt_set_edns_do(q, dnssec);
 		if (ldns_pkt2wire(&wire, q, &len) == LDNS_STATUS_OK) {
 			/* As over TCP: the whole answer, never truncated. */
 			size_t n = authserver_respond((struct authserver *)&s->auth, wire, len, true, out, AUTHSERVER_MAX_MSG);
@@ -114,7 +116,7 @@ static ldns_pkt *ask_resolver(struct lab *lab, const ldns_rdf *name, ldns_rr_typ
 		}
 		/* What a resolution would bring back, as the resolver hands it on:
 		 * recursion available, no authority of its own. */
-		ldns_pkt *p = ask_auth(lab, t->id, name, type, err);
+		ldns_pkt *p = ask_auth(lab, t->id, name, type, false, err);
 		if (p) {
 			ldns_pkt_set_aa(p, false);
 			ldns_pkt_set_ra(p, true);
@@ -152,7 +154,7 @@ static ldns_pkt *ask(const struct check_env *e, const struct check_spec *s, stru
 		return NULL;
 	}
 	ldns_pkt *p = !strcmp(s->server, "resolver") ? ask_resolver(e->lab, name, type, err)
-						      : ask_auth(e->lab, s->server, name, type, err);
+						      : ask_auth(e->lab, s->server, name, type, false, err);
 	ldns_rdf_deep_free(name);
 	return p;
 }
@@ -355,6 +357,17 @@ int check_expect(const struct check_env *e, const struct check_spec *s, char **e
 		return dl_error_set(err, DL_ERR_INPUT, "a %s check is not a question", check_kind_name(s->kind));
 	if (s->kind == CHECK_SEEN)
 		return expect_seen(e, s, expected, quote, err);
+	if (checks_dnssec_kind(s->kind)) {
+		/* Signatures and proofs come with DO, from the authority only. */
+		ldns_rdf *name = ldns_dname_new_frm_str(s->name);
+		ldns_pkt *p = name ? ask_auth(e->lab, s->server, name, checks_dnssec_qtype(s), true, err) : NULL;
+		ldns_rdf_deep_free(name);
+		if (!p)
+			return err->code ? err->code : dl_error_set(err, DL_ERR_INPUT, "'%s' is not a domain name", s->name);
+		int rc = checks_dnssec_expect(s, p, expected, quote, err);
+		ldns_pkt_free(p);
+		return rc;
+	}
 	ldns_pkt *p = ask(e, s, err);
 	if (!p)
 		return err->code ? err->code : DL_ERR_INPUT;
@@ -477,6 +490,8 @@ bool check_answer_ok(const struct check_spec *s, const char *expected, const cha
 	normalise(answer, a, sizeof a);
 	if (!a[0] || !expected)
 		return false;
+	if (checks_dnssec_kind(s->kind))
+		return checks_dnssec_answer_ok(s, expected, answer);
 	switch (s->kind) {
 	case CHECK_RRSET:
 	case CHECK_REFERRAL: {

@@ -31,11 +31,14 @@ static const char *const kind_names[] = {
 	[CHECK_ZONE_HAS] = "zone-has", [CHECK_CACHED] = "cached",
 	[CHECK_SHORT] = "short",
 	[CHECK_SEEN] = "seen",     [CHECK_QUIET] = "quiet",
+	[CHECK_KEYTAG] = "keytag", [CHECK_RRSIG] = "rrsig", [CHECK_NSEC_NEXT] = "nsec-next",
+	[CHECK_DENIAL_COUNT] = "denial-count",
 };
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
 /* The parameters each kind takes: all required, no others allowed. */
-enum { P_NAME = 1, P_TYPE = 2, P_SERVER = 4, P_FLAG = 8, P_STATE = 16, P_ZONE = 32, P_CHOICES = 64, P_ACCEPT = 128 };
+enum { P_NAME = 1, P_TYPE = 2, P_SERVER = 4, P_FLAG = 8, P_STATE = 16, P_ZONE = 32, P_CHOICES = 64,
+       P_ACCEPT = 128, P_ROLE = 256, P_FIELD = 512 };
 static const unsigned kind_params[] = {
 	[CHECK_RRSET] = P_NAME | P_TYPE | P_SERVER,
 	[CHECK_TTL] = P_NAME | P_TYPE | P_SERVER,
@@ -51,6 +54,10 @@ static const unsigned kind_params[] = {
 	[CHECK_SHORT] = P_ACCEPT,
 	[CHECK_SEEN] = P_SERVER,
 	[CHECK_QUIET] = P_ZONE,
+	[CHECK_KEYTAG] = P_NAME | P_SERVER | P_ROLE,
+	[CHECK_RRSIG] = P_NAME | P_TYPE | P_SERVER | P_FIELD,
+	[CHECK_NSEC_NEXT] = P_NAME | P_SERVER,
+	[CHECK_DENIAL_COUNT] = P_NAME | P_TYPE | P_SERVER,
 };
 
 static const char *const session_keys[] = { "id", "title", "summary", "series", "recording",
@@ -67,7 +74,8 @@ const char *check_kind_name(enum check_kind k)
 int check_kind_is_question(enum check_kind k)
 {
 	return k == CHECK_RRSET || k == CHECK_TTL || k == CHECK_RCODE || k == CHECK_REFERRAL || k == CHECK_FLAG ||
-	       k == CHECK_COUNT || k == CHECK_CHOICE || k == CHECK_SHORT || k == CHECK_SEEN;
+	       k == CHECK_COUNT || k == CHECK_CHOICE || k == CHECK_SHORT || k == CHECK_SEEN || k == CHECK_KEYTAG ||
+	       k == CHECK_RRSIG || k == CHECK_NSEC_NEXT || k == CHECK_DENIAL_COUNT;
 }
 
 /* ---- freeing ------------------------------------------------------------ */
@@ -96,6 +104,8 @@ static void exercise_free(struct exercise *e)
 	free(c->flag);
 	free(c->state);
 	free(c->zone);
+	free(c->role);
+	free(c->field);
 	free_list(c->choices, c->nchoices);
 	free_list(c->accept, c->naccept);
 	free(c->source);
@@ -337,7 +347,7 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 	unsigned want = kind_params[k];
 	/* Each kind takes its own parameters and no others: a parameter another
 	 * kind uses is as much a mistake as a typo. */
-	const char *allowed[9] = { "kind" };
+	const char *allowed[12] = { "kind" };
 	size_t na = 1;
 	static const struct {
 		unsigned bit;
@@ -345,7 +355,7 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 	} order[] = { { P_ZONE, "zone" },     { P_NAME, "name" },       { P_TYPE, "type" },
 		      { P_SERVER, "server" }, { P_FLAG, "flag" },       { P_STATE, "state" },
 		      { P_CHOICES, "choices" }, { P_CHOICES, "correct" }, { P_ACCEPT, "accept" },
-		      { P_ACCEPT, "source" } };
+		      { P_ACCEPT, "source" }, { P_ROLE, "role" }, { P_FIELD, "field" } };
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (want & order[i].bit)
 			allowed[na++] = order[i].key;
@@ -390,6 +400,17 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 		static const char *const val[] = { "secure", "insecure", "bogus", NULL };
 		static const char *const yn[] = { "yes", "no", NULL };
 		if ((rc = word_param(c, "state", s->kind == CHECK_VALIDATES ? val : yn, path, &s->state, err)))
+			return rc;
+	}
+	if (want & P_ROLE) {
+		static const char *const roles[] = { "ksk", "zsk", NULL };
+		if ((rc = word_param(c, "role", roles, path, &s->role, err)))
+			return rc;
+	}
+	if (want & P_FIELD) {
+		static const char *const fields[] = { "expiration", "inception", "signer", "algorithm",
+						      "keytag", "labels", "original-ttl", NULL };
+		if ((rc = word_param(c, "field", fields, path, &s->field, err)))
 			return rc;
 	}
 	if (want & P_CHOICES) {

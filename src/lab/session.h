@@ -23,6 +23,10 @@ enum check_kind {
 	CHECK_SHORT,
 	CHECK_SEEN,   /* question: the QNAME a server last received from the lab resolver */
 	CHECK_QUIET,  /* action: the resolver resolved, and asked no server of a zone */
+	CHECK_KEYTAG,       /* the DNSSEC reading questions (checks_dnssec.h) */
+	CHECK_RRSIG,
+	CHECK_NSEC_NEXT,
+	CHECK_DENIAL_COUNT,
 };
 
 /* "rrset" ...; NULL for an unknown kind. */
@@ -38,6 +42,8 @@ struct check_spec {
 	char *flag;   /* CHECK_FLAG: aa, ra, ad, tc */
 	char *state;  /* CHECK_VALIDATES: secure|insecure|bogus; CHECK_CACHED: yes|no */
 	char *zone;   /* CHECK_ZONE_HAS: the workspace zone, absolute */
+	char *role;   /* CHECK_KEYTAG: ksk|zsk */
+	char *field;  /* CHECK_RRSIG: expiration|inception|signer|algorithm|keytag|labels|original-ttl */
 	char **choices; /* CHECK_CHOICE */
 	size_t nchoices;
 	int correct;  /* CHECK_CHOICE: 1-based */

@@ -6,6 +6,6 @@
 # demo runs every exercise.
 . tests/cli/lib.sh
 
-session_walk_and_demo dnssec101 6
+session_walk_and_demo dnssec101 12
 expect_match "demo: the resolver validates (flag ad)" "flags: qr rd ra ad" "$(cat "$TMP/demo.out")"
 expect_match "demo: a bogus zone's Extended DNS Error" "EDE: 7 \(Signature Expired\)" "$(cat "$TMP/demo.out")"

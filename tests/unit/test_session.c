@@ -284,6 +284,10 @@ static void test_every_kind(void **state)
 		{ "{kind: zone-has, zone: student.test, name: www.student.test, type: A}", CHECK_ZONE_HAS },
 		{ "{kind: cached, name: www.example.test, type: A, state: no}", CHECK_CACHED },
 		{ "{kind: short, accept: [PTI], source: \"https://pti.icann.org\"}", CHECK_SHORT },
+		{ "{kind: keytag, name: example.test, server: example, role: KSK}", CHECK_KEYTAG },
+		{ "{kind: rrsig, name: www.example.test, type: A, server: example, field: expiration}", CHECK_RRSIG },
+		{ "{kind: nsec-next, name: nothing.example.test, server: example}", CHECK_NSEC_NEXT },
+		{ "{kind: denial-count, name: nothing.nsec3.test, type: A, server: teach}", CHECK_DENIAL_COUNT },
 	};
 	put("session.yaml", SESSION);
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
@@ -418,7 +422,7 @@ static void test_ex_unknown_check_kind(void **state)
 {
 	expect_ex_error(EX_HEAD "check:\n  kind: rrsets\n", 8,
 			"unknown check kind 'rrsets' (expected one of: rrset, ttl, rcode, referral, flag, count, "
-			"choice, asked, validates, zone-has, cached, short, seen, quiet)");
+			"choice, asked, validates, zone-has, cached, short, seen, quiet, keytag, rrsig, nsec-next, denial-count)");
 }
 
 static void test_ex_unknown_key(void **state)
@@ -516,6 +520,23 @@ static void test_ex_cached_state(void **state)
 			"'state' must be yes or no, not 'secure'");
 }
 
+static void test_ex_keytag_role(void **state)
+{
+	expect_ex_error(EX_HEAD "check:\n  kind: keytag\n  name: example.test\n  server: example\n  role: csk\n", 11,
+			"'role' must be ksk or zsk, not 'csk'");
+	expect_ex_error(EX_HEAD "check:\n  kind: keytag\n  name: example.test\n  server: example\n", 8,
+			"missing 'role'");
+}
+
+static void test_ex_rrsig_field(void **state)
+{
+	expect_ex_error(EX_HEAD "check:\n  kind: rrsig\n  name: x.test\n  type: A\n  server: root\n  field: end\n", 12,
+			"'field' must be expiration, inception, signer, algorithm, keytag, labels or original-ttl, "
+			"not 'end'");
+	expect_ex_error(EX_HEAD "check:\n  kind: nsec-next\n  name: x.test\n  server: root\n  type: A\n", 11,
+			"unknown key 'type' (expected one of: kind, name, server)");
+}
+
 static void test_ex_choice_correct_range(void **state)
 {
 	expect_ex_error(EX_HEAD "check:\n  kind: choice\n  choices: [a, b, c]\n  correct: 4\n", 10,
@@ -602,6 +623,8 @@ int main(void)
 		T(test_unknown_session),
 		T(test_good_session),
 		T(test_every_kind),
+		T(test_ex_keytag_role),
+		T(test_ex_rrsig_field),
 		T(test_no_exercises_yet),
 		T(test_session_unknown_key),
 		T(test_session_missing_title),
