@@ -269,9 +269,11 @@ static void cmd_answer(struct shell *sh, const char *text)
 	if (check_expect(&(struct check_env){ .lab = sh->lab, .loop = &sh->loop, .asked = &sh->asked,
 					       .since = sh->since },
 			 &e->check, &expected, &quote, &err) != 0) {
-		sh->checks_failed++;
-		say(sh, "The lab could not compute the answer to check against: %s (%s:%d)\n", err.msg, e->file,
-		    e->check.line);
+		/* Mostly the lab is not in the state the question is about yet
+		 * (nothing resolved, no referral yet): say what is missing. */
+		char why[700];
+		snprintf(why, sizeof why, "The lab has no answer to compare with yet: %s.", err.msg);
+		not_yet(sh, why);
 		return;
 	}
 	if (check_answer_ok(&e->check, expected, text))

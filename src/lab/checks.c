@@ -95,6 +95,46 @@ static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name,
 	return p;
 }
 
+static void quote_rr(char **quote, const ldns_rr *rr);
+
+/* What server id says it is: its answer to id.server. CH TXT (RFC 4892),
+ * the question operators ask to tell instances of one service apart. */
+static int expect_identity(const struct check_env *e, const struct check_spec *s, char **expected, char **quote,
+			   struct dl_error *err)
+{
+	const struct lab_server *srv = lab_find(e->lab, s->server);
+	if (!srv || srv->ts->role == TOPO_RESOLVER)
+		return dl_error_set(err, DL_ERR_INPUT, "'%s' is not an authoritative server of this lab", s->server);
+	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str("id.server."), LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, 0);
+	uint8_t *wire = NULL, *out = malloc(AUTHSERVER_MAX_MSG);
+	size_t len = 0;
+	ldns_pkt *p = NULL;
+	if (q && out && ldns_pkt2wire(&wire, q, &len) == LDNS_STATUS_OK) {
+		size_t n = authserver_respond((struct authserver *)&srv->auth, wire, len, true, out, AUTHSERVER_MAX_MSG);
+		if (n && ldns_wire2pkt(&p, out, n) != LDNS_STATUS_OK)
+			p = NULL;
+	}
+	free(wire);
+	free(out);
+	ldns_pkt_free(q);
+	const ldns_rr_list *an = p ? ldns_pkt_answer(p) : NULL;
+	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an) && !*expected; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT || ldns_rr_rd_count(rr) < 1)
+			continue;
+		char *t = ldns_rdf2str(ldns_rr_rdf(rr, 0)); /* "text", quoted */
+		size_t tl = t ? strlen(t) : 0;
+		if (tl >= 2 && t[0] == '"' && t[tl - 1] == '"')
+			*expected = strndup(t + 1, tl - 2);
+		free(t);
+		quote_rr(quote, rr);
+	}
+	ldns_pkt_free(p);
+	if (!*expected)
+		return dl_error_set(err, DL_ERR_INPUT, "%s gives no id.server CH TXT answer", s->server);
+	return 0;
+}
+
 /* What the lab resolver would answer now: its cache, or, when the cache
  * has nothing, what a resolution would find (the authority's answer). */
 static ldns_pkt *ask_resolver(struct lab *lab, const ldns_rdf *name, ldns_rr_type type, struct dl_error *err)
@@ -357,6 +397,8 @@ int check_expect(const struct check_env *e, const struct check_spec *s, char **e
 		return dl_error_set(err, DL_ERR_INPUT, "a %s check is not a question", check_kind_name(s->kind));
 	if (s->kind == CHECK_SEEN)
 		return expect_seen(e, s, expected, quote, err);
+	if (s->kind == CHECK_IDENTITY)
+		return expect_identity(e, s, expected, quote, err);
 	if (checks_dnssec_kind(s->kind)) {
 		/* Signatures and proofs come with DO, from the authority only. */
 		ldns_rdf *name = ldns_dname_new_frm_str(s->name);
@@ -511,7 +553,8 @@ bool check_answer_ok(const struct check_spec *s, const char *expected, const cha
 	}
 	case CHECK_RCODE:
 		return !strcasecmp(a, expected);
-	case CHECK_SEEN: {
+	case CHECK_SEEN:
+	case CHECK_IDENTITY: {
 		char x[1024];
 		normalise(expected, x, sizeof x);
 		return !strcmp(a, x);

@@ -32,7 +32,7 @@ static const char *const kind_names[] = {
 	[CHECK_SHORT] = "short",
 	[CHECK_SEEN] = "seen",     [CHECK_QUIET] = "quiet",
 	[CHECK_KEYTAG] = "keytag", [CHECK_RRSIG] = "rrsig", [CHECK_NSEC_NEXT] = "nsec-next",
-	[CHECK_DENIAL_COUNT] = "denial-count",
+	[CHECK_DENIAL_COUNT] = "denial-count", [CHECK_IDENTITY] = "identity",
 };
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
@@ -58,6 +58,7 @@ static const unsigned kind_params[] = {
 	[CHECK_RRSIG] = P_NAME | P_TYPE | P_SERVER | P_FIELD,
 	[CHECK_NSEC_NEXT] = P_NAME | P_SERVER,
 	[CHECK_DENIAL_COUNT] = P_NAME | P_TYPE | P_SERVER,
+	[CHECK_IDENTITY] = P_SERVER,
 };
 
 static const char *const session_keys[] = { "id", "title", "summary", "series", "recording",
@@ -75,7 +76,8 @@ int check_kind_is_question(enum check_kind k)
 {
 	return k == CHECK_RRSET || k == CHECK_TTL || k == CHECK_RCODE || k == CHECK_REFERRAL || k == CHECK_FLAG ||
 	       k == CHECK_COUNT || k == CHECK_CHOICE || k == CHECK_SHORT || k == CHECK_SEEN || k == CHECK_KEYTAG ||
-	       k == CHECK_RRSIG || k == CHECK_NSEC_NEXT || k == CHECK_DENIAL_COUNT;
+	       k == CHECK_RRSIG || k == CHECK_NSEC_NEXT || k == CHECK_DENIAL_COUNT ||
+	       k == CHECK_IDENTITY;
 }
 
 /* ---- freeing ------------------------------------------------------------ */

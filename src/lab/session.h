@@ -27,6 +27,7 @@ enum check_kind {
 	CHECK_RRSIG,
 	CHECK_NSEC_NEXT,
 	CHECK_DENIAL_COUNT,
+	CHECK_IDENTITY,     /* question: what a server answers for id.server CH TXT */
 };
 
 /* "rrset" ...; NULL for an unknown kind. */

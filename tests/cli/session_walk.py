@@ -24,7 +24,8 @@ DNSLAB, SESSION, PORT, WORKDIR, LABDIR = sys.argv[1:6]
 PROMPT = re.compile(r"^%s \[(\d+)/(\d+)\]> (.*)$" % re.escape(SESSION))
 WRONG = {"rrset": "198.51.100.77", "referral": "nowhere.invalid", "ttl": "-7", "rcode": "REFUSED",
          "flag": "maybe", "count": "-1", "choice": "999", "short": "nobody at all", "keytag": "70000",
-         "rrsig": "19700101000000", "nsec-next": "nowhere.invalid", "denial-count": "-1"}
+         "rrsig": "19700101000000", "nsec-next": "nowhere.invalid", "denial-count": "-1",
+         "identity": "nobody.invalid", "seen": "nowhere.invalid"}
 
 results = []
 

@@ -142,6 +142,18 @@ static void test_short(void **state)
 	assert_false(check_answer_ok(&s, "12", "12"));
 }
 
+/* An identity (id.server CH TXT) is the text as dig prints it, quoted or
+ * not, in any case, with or without a final dot. */
+static void test_identity(void **state)
+{
+	(void)state;
+	struct check_spec s = spec(CHECK_IDENTITY, "root-c");
+	assert_true(check_answer_ok(&s, "c.root-servers.test.", "c.root-servers.test."));
+	assert_true(check_answer_ok(&s, "c.root-servers.test.", "\"C.Root-Servers.Test\""));
+	assert_false(check_answer_ok(&s, "c.root-servers.test.", "b.root-servers.test."));
+	assert_false(check_answer_ok(&s, "c.root-servers.test.", ""));
+}
+
 /* ---- the DNSSEC reading questions ---- */
 
 /* RFC 4034 2.3's example key (key tag 2642 with flags 256); with flags 257
@@ -361,9 +373,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rrset_forms), cmocka_unit_test(test_referral), cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_words), cmocka_unit_test(test_choice), cmocka_unit_test(test_short),
-		cmocka_unit_test(test_words), cmocka_unit_test(test_choice),
 		cmocka_unit_test(test_keytag), cmocka_unit_test(test_rrsig), cmocka_unit_test(test_nsec_next),
-		cmocka_unit_test(test_denial_count),
+		cmocka_unit_test(test_denial_count), cmocka_unit_test(test_identity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -288,6 +288,7 @@ static void test_every_kind(void **state)
 		{ "{kind: rrsig, name: www.example.test, type: A, server: example, field: expiration}", CHECK_RRSIG },
 		{ "{kind: nsec-next, name: nothing.example.test, server: example}", CHECK_NSEC_NEXT },
 		{ "{kind: denial-count, name: nothing.nsec3.test, type: A, server: teach}", CHECK_DENIAL_COUNT },
+		{ "{kind: identity, server: root-b}", CHECK_IDENTITY },
 	};
 	put("session.yaml", SESSION);
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
@@ -422,7 +423,7 @@ static void test_ex_unknown_check_kind(void **state)
 {
 	expect_ex_error(EX_HEAD "check:\n  kind: rrsets\n", 8,
 			"unknown check kind 'rrsets' (expected one of: rrset, ttl, rcode, referral, flag, count, "
-			"choice, asked, validates, zone-has, cached, short, seen, quiet, keytag, rrsig, nsec-next, denial-count)");
+			"choice, asked, validates, zone-has, cached, short, seen, quiet, keytag, rrsig, nsec-next, denial-count, identity)");
 }
 
 static void test_ex_unknown_key(void **state)
