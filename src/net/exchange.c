@@ -76,7 +76,7 @@ static void publish(struct exchange *x, enum net_transport t, const uint8_t *msg
 	else
 		uv_tcp_getsockname(&x->tcp, (struct sockaddr *)&local, &n);
 	const struct sockaddr *me = (struct sockaddr *)&local, *srv = (struct sockaddr *)&x->server;
-	struct net_event ev = { out ? me : srv, out ? srv : me, t, msg, len, x->opts.label, out };
+	struct net_event ev = { out ? me : srv, out ? srv : me, t, msg, len, x->opts.label, out, 0 };
 	net_tap_publish(x->opts.tap, &ev);
 }
 
