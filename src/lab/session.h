@@ -35,6 +35,7 @@ struct check_spec {
 	char *flag;   /* CHECK_FLAG: aa, ra, ad, tc */
 	char *state;  /* CHECK_VALIDATES: secure|insecure|bogus; CHECK_CACHED: yes|no */
 	char *zone;   /* CHECK_ZONE_HAS: the workspace zone, absolute */
+	char *transport; /* CHECK_ASKED, optional: udp, tcp or tls; NULL for any */
 	char **choices; /* CHECK_CHOICE */
 	size_t nchoices;
 	int correct;  /* CHECK_CHOICE: 1-based */
