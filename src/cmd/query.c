@@ -74,6 +74,7 @@ struct query_run {
 	struct labclient lc;
 	struct exchange_result result;
 	uint8_t *answer; /* copy of result.msg */
+	char error[300]; /* copy of result.error */
 	bool done;
 };
 
@@ -235,6 +236,10 @@ static void query_on_answer(const struct exchange_result *r, void *arg)
 	struct query_run *run = arg;
 	run->result = *r;
 	run->result.msg = NULL;
+	if (r->error) {
+		snprintf(run->error, sizeof run->error, "%s", r->error);
+		run->result.error = run->error;
+	}
 	if (r->status == 0 && (run->answer = malloc(r->len)) != NULL) {
 		memcpy(run->answer, r->msg, r->len);
 		run->result.msg = run->answer;

@@ -234,8 +234,10 @@ static bool conn_take_queries(struct dot_conn *c)
 	}
 	if (c->closing)
 		return false;
-	memmove(c->buf, c->buf + off, c->len - off);
-	c->len -= off;
+	if (off) {
+		memmove(c->buf, c->buf + off, c->len - off);
+		c->len -= off;
+	}
 	return true;
 }
 
