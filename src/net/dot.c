@@ -361,6 +361,9 @@ static void dot_on_connection(uv_stream_t *server, int status)
 	c->handles = 2;
 	int plen = sizeof c->peer;
 	uv_tcp_getpeername(&c->h, (struct sockaddr *)&c->peer, &plen);
+	/* Each answer is its own small write: Nagle would hold it back for
+	 * the client's delayed ACK (40 ms on Linux). */
+	uv_tcp_nodelay(&c->h, 1);
 	if (d->nconns >= d->max_conns && d->conns)
 		conn_close(d->conns); /* the least recently active makes room */
 	conn_append(c);
