@@ -38,6 +38,8 @@ static const char usage[] =
 	"                  directory, $DNSLAB_HOME or ~/.local/share/dnslab)\n"
 	"  +tls-hostname=NAME  the name the certificate must carry (default: the lab\n"
 	"                  server's host name, e.g. resolver.isp.test)\n"
+	"                  Over TLS the query is padded to 128 bytes (EDNS padding,\n"
+	"                  RFC 8467), so its encrypted size does not tell the name.\n"
 	"  +dnssec         set the DO bit: ask for DNSSEC records\n"
 	"  +norec          clear RD: ask a non-recursive question, as resolvers do\n"
 	"  +cd             set CD: checking disabled\n"
@@ -226,6 +228,27 @@ static uint8_t *build_query(const struct query_opts *o, size_t *len, struct dl_e
 	if (ldns_pkt2wire(&wire, p, len) != LDNS_STATUS_OK) {
 		dl_error_set(err, DL_ERR_NOMEM, "could not encode the query");
 		wire = NULL;
+	}
+	/* Over TLS, pad to a multiple of 128 bytes (RFC 7830, RFC 8467 4.1),
+	 * as kdig does: otherwise the encrypted size tells the name's length. */
+	size_t pad = (128 - (*len + 4) % 128) % 128;
+	if (wire && o->tls && !o->noedns) {
+		uint8_t *zeros = calloc(1, pad + 1);
+		ldns_edns_option_list *list = ldns_edns_option_list_new();
+		ldns_edns_option *opt = zeros ? ldns_edns_new_from_data(LDNS_EDNS_PADDING, pad, zeros) : NULL;
+		free(zeros);
+		if (list && opt && ldns_edns_option_list_push(list, opt)) {
+			ldns_pkt_set_edns_option_list(p, list);
+			free(wire);
+			wire = NULL;
+			if (ldns_pkt2wire(&wire, p, len) != LDNS_STATUS_OK) {
+				dl_error_set(err, DL_ERR_NOMEM, "could not encode the query");
+				wire = NULL;
+			}
+		} else {
+			ldns_edns_deep_free(opt);
+			ldns_edns_option_list_deep_free(list);
+		}
 	}
 	ldns_pkt_free(p);
 	return wire;

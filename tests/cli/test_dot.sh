@@ -67,6 +67,10 @@ expect_match "query +tls: over TLS to the DoT port" "^;; SERVER: $R#$DOT\(resolv
 expect_eq "query +tls +short: the same answer" "$want" "$("$DNSLAB" query www.example.test +tls +short --port "$PORT")"
 expect_eq "query +tls --json: transport TLS" "TLS" \
 	"$("$DNSLAB" query www.example.test +tls --json --port "$PORT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["server"]["transport"])')"
+"$DNSLAB" query a.much.longer.name.that.is.not.there.example.test +tls --port "$PORT" >/dev/null 2>&1
+sleep 0.2
+expect_eq "query +tls pads: a short and a long name look the same size on the wire" 1 \
+	"$(grep -E ' tls 127\.0\.0\.1:[0-9]+ -> ' "$TMP/serve.out" | tail -2 | sed 's/.*encrypted, \([0-9]*\) bytes.*/\1/' | sort -u | wc -l)"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TMP/other.key" \
 	-out "$TMP/other.pem" -subj "/CN=not the lab" -days 2 >/dev/null 2>&1
 "$DNSLAB" query www.example.test +tls +tls-ca="$TMP/other.pem" --port "$PORT" >"$TMP/q.out" 2>&1
