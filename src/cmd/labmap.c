@@ -1,6 +1,9 @@
 /* labmap.c: the lab's address map, as `serve` and the lab shell print it. */
 #include "cmd/labmap.h"
 
+#include <string.h>
+
+#include "lab/labtls.h"
 #include "ui/term.h"
 
 void labmap_print(const struct lab *lab, FILE *out, bool serve_hints)
@@ -35,6 +38,15 @@ void labmap_print(const struct lab *lab, FILE *out, bool serve_hints)
 		fprintf(out, "Signed zones as served: %s/signed/ (dnslab verify %s/signed/example.test.zone)\n",
 			lab->userdir, lab->userdir);
 	}
+	struct labtls_files tf;
+	labtls_files(lab->userdir, &tf);
+	if (res && lab->dot_port) {
+		fprintf(out, "\nDNS over TLS (RFC 7858): the resolver also listens on %s port %d.\n", res->address,
+			lab->dot_port);
+		fprintf(out, "Lab CA (trust it for TLS to the lab only): %s\n", tf.ca);
+	} else if (res && lab->dot_note[0]) {
+		fprintf(out, "\nDNS over TLS is off: %s\n", lab->dot_note);
+	}
 	fprintf(out, "\nTry it from another terminal:\n");
 	if (root)
 		fprintf(out, "  dig @%s -p %d www.example.test +norec\n", root->address, lab->port);
@@ -46,6 +58,14 @@ void labmap_print(const struct lab *lab, FILE *out, bool serve_hints)
 	if (res && res->offnet)
 		fprintf(out, "  dig -b %s @%s -p %d www.example.test   # from off-net: REFUSED\n", res->offnet,
 			res->address, lab->port);
+	if (res && lab->dot_port) {
+		char host[300];
+		snprintf(host, sizeof host, "%s", res->name);
+		if (strlen(host) > 1 && host[strlen(host) - 1] == '.')
+			host[strlen(host) - 1] = '\0';
+		fprintf(out, "  kdig +tls-ca=%s +tls-hostname=%s @%s -p %d www.example.test\n", tf.ca, host,
+			res->address, lab->dot_port);
+	}
 	if (lab->port == LAB_DEFAULT_PORT)
 		fprintf(out, "  dnslab query www.example.test @%s\n", ex ? ex->id : "root");
 	else

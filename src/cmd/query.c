@@ -13,6 +13,8 @@
 #include "cmd/cmd.h"
 #include "cmd/labclient.h"
 #include "lab/lab.h"
+#include "lab/labtls.h"
+#include "lab/paths.h"
 #include "net/addr.h"
 #include "net/exchange.h"
 #include "ui/pktprint.h"
@@ -29,6 +31,15 @@ static const char usage[] =
 	"If no lab is running on the port, one is started inside this command.\n"
 	"\n"
 	"  +tcp            ask over TCP (UDP otherwise; TC=1 falls back to TCP)\n"
+	"  +tls            ask over DNS over TLS (RFC 7858) on the server's DoT port:\n"
+	"                  853 for lab port 53, else the lab port + 1 (5301); the\n"
+	"                  certificate must be signed by the lab CA and name the server\n"
+	"  +tls-ca=FILE    the CA to trust for +tls (default: tls/ca.pem in the lab's\n"
+	"                  directory, $DNSLAB_HOME or ~/.local/share/dnslab)\n"
+	"  +tls-hostname=NAME  the name the certificate must carry (default: the lab\n"
+	"                  server's host name, e.g. resolver.isp.test)\n"
+	"                  Over TLS the query is padded to 128 bytes (EDNS padding,\n"
+	"                  RFC 8467), so its encrypted size does not tell the name.\n"
 	"  +dnssec         set the DO bit: ask for DNSSEC records\n"
 	"  +norec          clear RD: ask a non-recursive question, as resolvers do\n"
 	"  +cd             set CD: checking disabled\n"
@@ -37,6 +48,7 @@ static const char usage[] =
 	"  +ignore         keep a truncated UDP answer, do not retry over TCP\n"
 	"  +short          print only the answer's data\n"
 	"  -x ADDRESS      the reverse question: PTR for ADDRESS (IPv4 or IPv6)\n"
+	"  -b ADDRESS      send from this local address (like dig -b), e.g. 127.0.0.9\n"
 	"  -p, --port N    lab port (default 5300)\n"
 	"  -t, --topology FILE  the lab topology (default: zones/lab.yaml)\n"
 	"  --timeout MS    per-try timeout (default 1500)\n"
@@ -44,12 +56,18 @@ static const char usage[] =
 	"  --no-embed      fail instead of starting a lab in this process\n"
 	"  --clock OFFSET  lab clock offset (e.g. +1h) for a lab started here\n"
 	"  --no-qmin       no QNAME minimisation in a lab started here\n"
-	"  -h, --help      this help\n";
+	"  -h, --help      this help\n"
+	"\n"
+	"Exit status: 0 an answer (whatever its RCODE), 2 a usage error, 3 no answer:\n"
+	"a timeout, a refused connection, or a TLS certificate that was not accepted.\n";
 
 struct query_opts {
 	const char *name, *type, *klass, *server;
 	struct labclient_opts lab; /* --port, --topology, --clock, --no-qmin, --no-embed */
-	bool tcp, dnssec, norec, cd, noedns, ignore_tc, short_out, json;
+	bool tcp, tls, dnssec, norec, cd, noedns, ignore_tc, short_out, json;
+	const char *tls_ca, *tls_host; /* +tls-ca=, +tls-hostname= */
+	struct sockaddr_storage source; /* -b ADDRESS */
+	bool has_source;
 	unsigned bufsize, timeout_ms;
 	char reverse[128]; /* -x ADDRESS: the PTR name */
 };
@@ -58,6 +76,7 @@ struct query_run {
 	struct labclient lc;
 	struct exchange_result result;
 	uint8_t *answer; /* copy of result.msg */
+	char error[300]; /* copy of result.error */
 	bool done;
 };
 
@@ -106,6 +125,15 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			o->name = o->reverse;
 			o->type = "PTR";
 			i++;
+		} else if (!strcmp(a, "-b")) {
+			if (!val)
+				goto missing;
+			if (net_addr_parse(val, 0, &o->source) != 0) {
+				fprintf(stderr, "dnslab query: -b '%s' is not an IPv4 or IPv6 address\n", val);
+				return -1;
+			}
+			o->has_source = true;
+			i++;
 		} else if (a[0] == '@') {
 			o->server = a + 1;
 		} else if (a[0] == '+') {
@@ -115,6 +143,12 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 				p += 2;
 			if (!strcmp(p, "tcp") || !strcmp(p, "vc"))
 				o->tcp = !no;
+			else if (!strcmp(p, "tls"))
+				o->tls = !no;
+			else if (!strncmp(p, "tls-ca=", 7) && p[7] && !no)
+				o->tls_ca = p + 7, o->tls = true;
+			else if (!strncmp(p, "tls-hostname=", 13) && p[13] && !no)
+				o->tls_host = p + 13, o->tls = true;
 			else if (!strcmp(p, "dnssec"))
 				o->dnssec = !no;
 			else if (!strcmp(p, "norec"))
@@ -195,6 +229,27 @@ static uint8_t *build_query(const struct query_opts *o, size_t *len, struct dl_e
 		dl_error_set(err, DL_ERR_NOMEM, "could not encode the query");
 		wire = NULL;
 	}
+	/* Over TLS, pad to a multiple of 128 bytes (RFC 7830, RFC 8467 4.1),
+	 * as kdig does: otherwise the encrypted size tells the name's length. */
+	size_t pad = (128 - (*len + 4) % 128) % 128;
+	if (wire && o->tls && !o->noedns) {
+		uint8_t *zeros = calloc(1, pad + 1);
+		ldns_edns_option_list *list = ldns_edns_option_list_new();
+		ldns_edns_option *opt = zeros ? ldns_edns_new_from_data(LDNS_EDNS_PADDING, pad, zeros) : NULL;
+		free(zeros);
+		if (list && opt && ldns_edns_option_list_push(list, opt)) {
+			ldns_pkt_set_edns_option_list(p, list);
+			free(wire);
+			wire = NULL;
+			if (ldns_pkt2wire(&wire, p, len) != LDNS_STATUS_OK) {
+				dl_error_set(err, DL_ERR_NOMEM, "could not encode the query");
+				wire = NULL;
+			}
+		} else {
+			ldns_edns_deep_free(opt);
+			ldns_edns_option_list_deep_free(list);
+		}
+	}
 	ldns_pkt_free(p);
 	return wire;
 }
@@ -204,6 +259,10 @@ static void query_on_answer(const struct exchange_result *r, void *arg)
 	struct query_run *run = arg;
 	run->result = *r;
 	run->result.msg = NULL;
+	if (r->error) {
+		snprintf(run->error, sizeof run->error, "%s", r->error);
+		run->result.error = run->error;
+	}
 	if (r->status == 0 && (run->answer = malloc(r->len)) != NULL) {
 		memcpy(run->answer, r->msg, r->len);
 		run->result.msg = run->answer;
@@ -230,6 +289,16 @@ static int print_answer(const struct query_opts *o, const struct query_run *run,
 			const char *addr)
 {
 	const struct exchange_result *r = &run->result;
+	int port = o->tls ? labtls_port(o->lab.port) : o->lab.port;
+	if (r->status && o->tls) {
+		fprintf(stderr, ";; TLS error with %s#%d: %s\n", addr, port, r->error ? r->error : uv_strerror(r->status));
+		fprintf(stderr, ";; no answer over TLS from %s%s%s; %s\n", label ? label : addr, label ? " at " : "",
+			label ? addr : "",
+			r->error && strstr(r->error, "certificate")
+				? "is +tls-ca= the lab's CA, and +tls-hostname= the server's name?"
+				: "does it offer DNS over TLS? (in the lab only the resolver does)");
+		return 3;
+	}
 	if (r->status) {
 		fprintf(stderr, ";; communications error to %s#%d: %s\n", addr, o->lab.port, uv_strerror(r->status));
 		fprintf(stderr, ";; no answer from %s%s%s after %u tries; is something else using port %d?\n",
@@ -245,8 +314,8 @@ static int print_answer(const struct query_opts *o, const struct query_run *run,
 		return 3;
 	}
 	struct pktprint_meta m = {
-		.server_label = label, .server_addr = addr, .port = o->lab.port,
-		.transport = r->transport == NET_TCP ? "TCP" : "UDP",
+		.server_label = label, .server_addr = addr, .port = port,
+		.transport = r->transport == NET_TLS ? "TLS" : r->transport == NET_TCP ? "TCP" : "UDP",
 		.rtt_ms = r->rtt_ms, .size = r->len, .when = time(NULL), .tc_retry = r->tc_fallback,
 	};
 	if (o->json)
@@ -300,10 +369,11 @@ int cmd_query(int argc, char **argv)
 		topology_free(topo);
 		return 2;
 	}
-	char id[64] = "", addr[64] = "";
+	char id[64] = "", addr[64] = "", host[300] = "";
 	if (ts) {
 		snprintf(id, sizeof id, "%s", ts->id);
 		snprintf(addr, sizeof addr, "%s", ts->address);
+		snprintf(host, sizeof host, "%s", ts->name);
 	} else if (server) {
 		snprintf(addr, sizeof addr, "%s", server);
 	}
@@ -322,14 +392,31 @@ int cmd_query(int argc, char **argv)
 			auth = &run.lc.lab->topo->servers[0];
 		snprintf(id, sizeof id, "%s", auth->id);
 		snprintf(addr, sizeof addr, "%s", auth->address);
+		snprintf(host, sizeof host, "%s", auth->name);
 	}
-	net_addr_parse(addr, o.lab.port, &to);
+	/* The certificate names the server's host name (without the root's
+	 * dot), or, for a bare address, that address. */
+	size_t hl = strlen(host);
+	if (hl > 1 && host[hl - 1] == '.')
+		host[hl - 1] = '\0';
+	char ca[4300];
+	if (o.tls && !o.tls_ca) {
+		char userdir[4096];
+		struct labtls_files tf;
+		labtls_files(paths_userdir(userdir, sizeof userdir), &tf);
+		snprintf(ca, sizeof ca, "%s", tf.ca);
+		o.tls_ca = ca;
+	}
+	net_addr_parse(addr, o.tls ? labtls_port(o.lab.port) : o.lab.port, &to);
 	struct exchange_opts xo = {
 		.tcp = o.tcp, .no_tc_fallback = o.ignore_tc, .timeout_ms = o.timeout_ms,
+		.source = o.has_source ? (struct sockaddr *)&o.source : NULL,
+		.tls = o.tls, .tls_ca = o.tls_ca, .tls_host = o.tls_host ? o.tls_host : host[0] ? host : addr,
 	};
 	int xrc = exchange_start(&run.lc.loop, (struct sockaddr *)&to, q, qlen, &xo, query_on_answer, &run, NULL);
 	if (xrc) {
-		rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, o.lab.port, uv_strerror(xrc));
+		rc = dl_error_set(&err, DL_ERR_NET, "cannot send to %s#%d: %s", addr, net_addr_port((struct sockaddr *)&to),
+				  uv_strerror(xrc));
 		labclient_stop(&run.lc);
 	}
 	int closed = labclient_run(&run.lc);

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/labmap.h"
+#include "lab/labtls.h"
 #include "lab/lab.h"
 #include "lab/resadmin.h"
 #include "ui/json.h"
@@ -199,6 +200,19 @@ static void print_map_json(const struct lab *lab, FILE *out)
 		char path[4200];
 		snprintf(path, sizeof path, "%s/trust-anchor.ds", lab->userdir);
 		json_str(&j, path);
+	} else {
+		json_null(&j);
+	}
+	json_key(&j, "dot_port");
+	if (lab->dot_port)
+		json_int(&j, lab->dot_port);
+	else
+		json_null(&j);
+	json_key(&j, "tls_ca");
+	if (lab->dot_port) {
+		struct labtls_files tf;
+		labtls_files(lab->userdir, &tf);
+		json_str(&j, tf.ca);
 	} else {
 		json_null(&j);
 	}

@@ -36,6 +36,7 @@ static void on_tap(void *arg, const struct wiretap_event *ev)
 	snprintf(e->qname, sizeof e->qname, "%s", s);
 	free(s);
 	e->qtype = q.qtype;
+	e->transport = n->transport;
 	/* The lab's resolver asks from its own address. */
 	const struct topo_server *r = lab_resolver(l->lab);
 	char ip[64];
@@ -687,14 +688,19 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 		for (size_t i = 0; l && i < l->n && !o.pass; i++) {
 			const struct asked_entry *a = &l->e[i];
 			if (a->seq <= e->since || strcasecmp(a->server, s->server) || strcasecmp(a->qname, s->name) ||
-			    a->qtype != type)
+			    a->qtype != type || (s->transport && strcmp(net_transport_name(a->transport), s->transport)))
 				continue;
 			if (a->from_lab) {
 				lab_only++;
 				continue;
 			}
 			o.pass = true;
-			snprintf(o.quote, sizeof o.quote, "the wiretap saw you ask %s: %s %s?", a->server, a->qname, tn);
+			if (a->transport == NET_TLS) /* the wire showed sizes only; the server read the rest */
+				snprintf(o.quote, sizeof o.quote, "%s decrypted your query over TLS: %s %s?", a->server,
+					 a->qname, tn);
+			else
+				snprintf(o.quote, sizeof o.quote, "the wiretap saw you ask %s: %s %s?", a->server, a->qname,
+					 tn);
 		}
 		if (o.pass)
 			snprintf(o.why, sizeof o.why, "%s received your query for %s %s", s->server, s->name, tn);
@@ -702,6 +708,9 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 			snprintf(o.why, sizeof o.why,
 				 "only the lab's resolver asked %s for %s %s: ask it yourself (dig ... @%s)", s->server,
 				 s->name, tn, s->server);
+		else if (s->transport)
+			snprintf(o.why, sizeof o.why, "%s has not been asked for %s %s over %s since this exercise began",
+				 s->server, s->name, tn, s->transport);
 		else
 			snprintf(o.why, sizeof o.why, "%s has not been asked for %s %s since this exercise began",
 				 s->server, s->name, tn);

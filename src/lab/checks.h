@@ -22,6 +22,7 @@ struct asked_entry {
 	char qname[256];        /* presentation form, lower case, trailing dot */
 	uint16_t qtype;
 	bool from_lab;          /* sent by the lab's own resolver */
+	enum net_transport transport; /* udp, tcp or tls */
 };
 
 struct asked_log {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "lab/labtls.h"
 #include "lab/paths.h"
 #include "net/addr.h"
 
@@ -218,6 +219,8 @@ int lab_listen(struct lab *lab, uv_loop_t *loop, bool *all_busy, struct dl_error
 			s->resolver->allowed = s->ts->clients;
 			rc = net_listener_start_async(&s->listener, loop, s->ts->address, lab->port, s->ts->id,
 						      resolver_on_query, s->resolver, &lab->tap.hook, err);
+			if (!rc)
+				rc = labtls_listen(lab, s, loop);
 		} else {
 			rc = net_listener_start(&s->listener, loop, s->ts->address, lab->port, s->ts->id, lab_on_query,
 						&s->auth, &lab->tap.hook, err);
@@ -249,8 +252,7 @@ void lab_close(struct lab *lab, void (*on_closed)(struct lab *lab))
 	lab->on_closed = on_closed;
 	lab->closing = 0;
 	for (size_t i = 0; i < lab->nservers; i++)
-		if (lab->servers[i].listening)
-			lab->closing++;
+		lab->closing += lab->servers[i].listening + (lab->servers[i].dot != NULL);
 	if (!lab->closing) {
 		if (on_closed)
 			on_closed(lab);
@@ -265,9 +267,11 @@ void lab_close(struct lab *lab, void (*on_closed)(struct lab *lab))
 			s->resolver = NULL;
 		}
 	}
-	for (size_t i = 0; i < lab->nservers; i++)
+	for (size_t i = 0; i < lab->nservers; i++) {
+		labtls_close(&lab->servers[i]);
 		if (lab->servers[i].listening)
 			net_listener_close(&lab->servers[i].listener, lab_listener_closed);
+	}
 }
 
 int lab_root_hints(const struct lab *lab, struct iter_hints *out)

@@ -19,6 +19,7 @@
 #define LAB_DEFAULT_PORT 5300
 
 struct lab;
+struct dot_listener;
 
 struct lab_server {
 	struct lab *lab;
@@ -27,6 +28,7 @@ struct lab_server {
 	struct net_listener listener;
 	bool listening;
 	struct resolver *resolver; /* role resolver only; owned */
+	struct dot_listener *dot;  /* role resolver: DNS over TLS (labtls.h); owned, or NULL */
 };
 
 struct lab {
@@ -42,6 +44,8 @@ struct lab {
 	ldns_rr_list *anchor;  /* the root KSK's DS when the lab signs its zones, else NULL */
 	struct labsign_stats signing;
 	char userdir[4096];    /* keys/ and the trust-anchor files live here */
+	int dot_port;          /* the resolver's DNS-over-TLS port once listening, else 0 */
+	char dot_note[1100];   /* why DNS over TLS is off, or "" */
 	int closing;
 	void (*on_closed)(struct lab *lab);
 };

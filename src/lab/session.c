@@ -108,6 +108,7 @@ static void exercise_free(struct exercise *e)
 	free(c->zone);
 	free(c->role);
 	free(c->field);
+	free(c->transport);
 	free_list(c->choices, c->nchoices);
 	free_list(c->accept, c->naccept);
 	free(c->source);
@@ -361,6 +362,8 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (want & order[i].bit)
 			allowed[na++] = order[i].key;
+	if (s->kind == CHECK_ASKED)
+		allowed[na++] = "transport"; /* optional: how the query came */
 	allowed[na] = NULL;
 	if ((rc = ymap_check_keys(c, allowed, path, err)))
 		return rc;
@@ -392,6 +395,11 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 					    path, line_of(c, "server"));
 		if (!(s->server = strdup(srv)))
 			return nomem(err);
+	}
+	if (s->kind == CHECK_ASKED && ymap_get(c, "transport")) {
+		static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+		if ((rc = word_param(c, "transport", transports, path, &s->transport, err)))
+			return rc;
 	}
 	if (want & P_FLAG) {
 		static const char *const flags[] = { "aa", "ra", "ad", "tc", NULL };

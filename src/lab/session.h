@@ -45,6 +45,7 @@ struct check_spec {
 	char *zone;   /* CHECK_ZONE_HAS: the workspace zone, absolute */
 	char *role;   /* CHECK_KEYTAG: ksk|zsk */
 	char *field;  /* CHECK_RRSIG: expiration|inception|signer|algorithm|keytag|labels|original-ttl */
+	char *transport; /* CHECK_ASKED, optional: udp, tcp or tls; NULL for any */
 	char **choices; /* CHECK_CHOICE */
 	size_t nchoices;
 	int correct;  /* CHECK_CHOICE: 1-based */

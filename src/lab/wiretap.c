@@ -243,9 +243,42 @@ static void endpoints(const struct wiretap *t, const struct wiretap_event *ev, c
 	label_for(t, back ? n->src : n->dst, server, len);
 }
 
+/* DNS over TLS as an on-path observer sees it: who talks to whom and how
+ * many bytes, never the question or the answer.  The lab server decrypted
+ * the message (checks still read it), but the wiretap shows the wire. */
+static void summarize_tls(const struct net_event *nev, struct summary *s)
+{
+	memset(s, 0, sizeof *s);
+	s->kind = "encrypted";
+	const char *what = toward_client(nev) ? "the answer" : "the name";
+	if (nev->wire_len)
+		snprintf(s->detail, sizeof s->detail, "encrypted, %zu bytes: %s is not visible", nev->wire_len, what);
+	else
+		snprintf(s->detail, sizeof s->detail, "encrypted, in the TLS record of the message before: %s is not visible",
+			 what);
+}
+
+static void tls_server_port(const struct net_event *n, char *server, size_t len)
+{
+	const struct sockaddr *sa = toward_client(n) ? n->src : n->dst;
+	size_t l = strlen(server);
+	if (l && server[l - 1] == ')')
+		snprintf(server + l - 1, len - (l - 1), ":%d)", net_addr_port(sa));
+}
+
 void wiretap_format(const struct wiretap *t, const struct wiretap_event *ev, char *buf, size_t len)
 {
 	struct summary s;
+	if (ev->net->transport == NET_TLS) {
+		char when[32], client[96], server[112];
+		clock_str(ev->time, when, sizeof when);
+		summarize_tls(ev->net, &s);
+		endpoints(t, ev, client, server, sizeof client);
+		tls_server_port(ev->net, server, sizeof server);
+		snprintf(buf, len, "%s tls %s %s %s  %s", when, client, toward_client(ev->net) ? "<-" : "->", server,
+			 s.detail);
+		return;
+	}
 	summarize(ev->net, &s);
 	char when[32], client[96], server[96];
 	clock_str(ev->time, when, sizeof when);
@@ -264,9 +297,15 @@ void wiretap_format(const struct wiretap *t, const struct wiretap_event *ev, cha
 void wiretap_write_json(const struct wiretap *t, const struct wiretap_event *ev, FILE *out)
 {
 	struct summary s;
-	summarize(ev->net, &s);
-	char client[96], server[96], ip[64];
+	bool tls = ev->net->transport == NET_TLS;
+	if (tls)
+		summarize_tls(ev->net, &s);
+	else
+		summarize(ev->net, &s);
+	char client[96], server[112], ip[64];
 	endpoints(t, ev, client, server, sizeof client);
+	if (tls)
+		tls_server_port(ev->net, server, sizeof server);
 	struct json j;
 	json_init(&j, out);
 	json_obj_begin(&j);
@@ -288,8 +327,8 @@ void wiretap_write_json(const struct wiretap *t, const struct wiretap_event *ev,
 	json_str(&j, client);
 	json_key(&j, "server");
 	json_str(&j, server);
-	json_key(&j, "size");
-	json_uint(&j, ev->net->len);
+	json_key(&j, "size"); /* over TLS: the encrypted bytes, as seen on the wire */
+	json_uint(&j, tls ? ev->net->wire_len : ev->net->len);
 	json_key(&j, "kind");
 	json_str(&j, s.kind);
 	if (s.parsed) {

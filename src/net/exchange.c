@@ -5,10 +5,15 @@
  * its handles and frees itself after the last close callback. */
 #include "net/exchange.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include "dns/wire.h"
+#include "net/tlsio.h"
 
 #define DEFAULT_TIMEOUT_MS 1500
 #define DEFAULT_TRIES 3
@@ -33,12 +38,25 @@ struct exchange {
 	unsigned tries;
 	bool udp_open, tcp_open, done, tc_fallback;
 	int handles;
+	/* DNS over TLS: rbuf holds the decrypted stream, cbuf one read. */
+	SSL_CTX *tls_ctx;
+	struct tlsio tls;
+	uint8_t *cbuf;
+	size_t tls_mark; /* tlsio_consumed() at the last message */
+	bool tls_on, tls_ready;
+	char tls_error[300];
 };
+
+#define TLS_CBUF 16384
 
 static void exchange_on_closed(uv_handle_t *h)
 {
 	struct exchange *x = h->data;
 	if (--x->handles == 0) {
+		if (x->tls_on)
+			tlsio_free(&x->tls);
+		SSL_CTX_free(x->tls_ctx);
+		free(x->cbuf);
 		free(x->query);
 		free(x->rbuf);
 		free(x);
@@ -57,6 +75,7 @@ static void exchange_finish(struct exchange *x, int status, const uint8_t *msg, 
 		.status = status, .msg = msg, .len = len, .transport = t,
 		.tc_fallback = x->tc_fallback, .tries = x->tries,
 		.rtt_ms = (double)(uv_hrtime() - x->sent_at) / 1e6,
+		.error = x->tls_error[0] ? x->tls_error : NULL,
 	};
 	x->cb(&r, x->arg);
 	exchange_close(x);
@@ -64,7 +83,8 @@ static void exchange_finish(struct exchange *x, int status, const uint8_t *msg, 
 
 
 
-static void publish(struct exchange *x, enum net_transport t, const uint8_t *msg, size_t len, bool out)
+static void publish_wire(struct exchange *x, enum net_transport t, const uint8_t *msg, size_t len, bool out,
+			 size_t wire_len)
 {
 	if (!x->opts.tap)
 		return;
@@ -76,8 +96,13 @@ static void publish(struct exchange *x, enum net_transport t, const uint8_t *msg
 	else
 		uv_tcp_getsockname(&x->tcp, (struct sockaddr *)&local, &n);
 	const struct sockaddr *me = (struct sockaddr *)&local, *srv = (struct sockaddr *)&x->server;
-	struct net_event ev = { out ? me : srv, out ? srv : me, t, msg, len, x->opts.label, out };
+	struct net_event ev = { out ? me : srv, out ? srv : me, t, msg, len, x->opts.label, out, wire_len };
 	net_tap_publish(x->opts.tap, &ev);
+}
+
+static void publish(struct exchange *x, enum net_transport t, const uint8_t *msg, size_t len, bool out)
+{
+	publish_wire(x, t, msg, len, out, 0);
 }
 
 /* Same ID, QR set, and the same question, compared case-insensitively. */
@@ -130,7 +155,7 @@ static void on_timeout(uv_timer_t *t)
 		exchange_finish(x, rc, NULL, 0, NET_UDP);
 		return;
 	}
-	exchange_finish(x, UV_ETIMEDOUT, NULL, 0, x->tcp_open ? NET_TCP : NET_UDP);
+	exchange_finish(x, UV_ETIMEDOUT, NULL, 0, x->opts.tls ? NET_TLS : x->tcp_open ? NET_TCP : NET_UDP);
 }
 
 static void udp_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -184,28 +209,174 @@ static void tcp_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init((char *)x->rbuf + x->rlen, (unsigned)(x->rcap - x->rlen));
 }
 
-static void tcp_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+/* Finish with the first message in rbuf that answers the query. */
+static void take_answers(struct exchange *x, enum net_transport t)
 {
-	struct exchange *x = s->data;
-	if (x->done)
-		return;
-	if (nread < 0) {
-		exchange_finish(x, nread == UV_EOF ? UV_ECONNRESET : (int)nread, NULL, 0, NET_TCP);
-		return;
-	}
-	x->rlen += (size_t)nread;
-	while (x->rlen >= 2) {
+	while (!x->done && x->rlen >= 2) {
 		size_t mlen = wire_u16(x->rbuf);
 		if (x->rlen < 2 + mlen)
 			return;
 		if (answer_matches(x, x->rbuf + 2, mlen)) {
-			publish(x, NET_TCP, x->rbuf + 2, mlen, false);
-			exchange_finish(x, 0, x->rbuf + 2, mlen, NET_TCP);
+			size_t wire = 0;
+			if (t == NET_TLS) {
+				wire = tlsio_consumed(&x->tls) - x->tls_mark;
+				x->tls_mark += wire;
+			}
+			publish_wire(x, t, x->rbuf + 2, mlen, false, wire);
+			exchange_finish(x, 0, x->rbuf + 2, mlen, t);
 			return;
 		}
 		memmove(x->rbuf, x->rbuf + 2 + mlen, x->rlen - 2 - mlen);
 		x->rlen -= 2 + mlen;
 	}
+}
+
+static void tcp_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+
+/* ---- DNS over TLS ---- */
+
+static void tls_fail(struct exchange *x, const char *what)
+{
+	long v = x->tls.ssl ? SSL_get_verify_result(x->tls.ssl) : X509_V_OK;
+	unsigned long e = ERR_peek_last_error();
+	if (v != X509_V_OK)
+		snprintf(x->tls_error, sizeof x->tls_error, "the server's certificate was not accepted: %s",
+			 X509_verify_cert_error_string(v));
+	else if (e)
+		snprintf(x->tls_error, sizeof x->tls_error, "%s: %s", what, ERR_reason_error_string(e));
+	else
+		snprintf(x->tls_error, sizeof x->tls_error, "%s", what);
+	ERR_clear_error();
+	exchange_finish(x, UV_EPROTO, NULL, 0, NET_TLS);
+}
+
+/* Push the handshake on; once it is done send the query, then read. */
+static void tls_drive(struct exchange *x)
+{
+	SSL *ssl = x->tls.ssl;
+	if (!x->tls_ready) {
+		ERR_clear_error();
+		int r = SSL_do_handshake(ssl);
+		int e = r == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl, r);
+		int frc = tlsio_flush(&x->tls, (uv_stream_t *)&x->tcp);
+		if (r != 1 && e != SSL_ERROR_WANT_READ) {
+			tls_fail(x, "the TLS handshake failed");
+			return;
+		}
+		if (frc) {
+			exchange_finish(x, frc, NULL, 0, NET_TLS);
+			return;
+		}
+		if (r != 1)
+			return;
+		x->tls_ready = true;
+		x->tls_mark = tlsio_consumed(&x->tls);
+		size_t before = tlsio_pending(&x->tls);
+		x->sent_at = uv_hrtime();
+		if (SSL_write(ssl, x->query, (int)(x->qlen + 2)) <= 0) {
+			tls_fail(x, "cannot send the query over TLS");
+			return;
+		}
+		publish_wire(x, NET_TLS, x->query + 2, x->qlen, true, tlsio_pending(&x->tls) - before);
+	}
+	for (int rounds = 0; rounds < 64 && !x->done; rounds++) {
+		if (x->rlen == x->rcap) {
+			uint8_t *nb = x->rcap * 2 <= 65537 * 2 ? realloc(x->rbuf, x->rcap * 2) : NULL;
+			if (!nb) {
+				exchange_finish(x, UV_ENOBUFS, NULL, 0, NET_TLS);
+				return;
+			}
+			x->rbuf = nb;
+			x->rcap *= 2;
+		}
+		ERR_clear_error();
+		int n = SSL_read(ssl, x->rbuf + x->rlen, (int)(x->rcap - x->rlen));
+		if (n <= 0) {
+			int e = SSL_get_error(ssl, n);
+			if (e == SSL_ERROR_WANT_READ)
+				break;
+			if (e == SSL_ERROR_ZERO_RETURN) {
+				ERR_clear_error();
+				exchange_finish(x, UV_ECONNRESET, NULL, 0, NET_TLS);
+			} else {
+				tls_fail(x, "TLS failed");
+			}
+			return;
+		}
+		x->rlen += (size_t)n;
+		take_answers(x, NET_TLS);
+	}
+	if (!x->done) {
+		int frc = tlsio_flush(&x->tls, (uv_stream_t *)&x->tcp);
+		if (frc)
+			exchange_finish(x, frc, NULL, 0, NET_TLS);
+	}
+}
+
+static void tls_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct exchange *x = h->data;
+	*buf = uv_buf_init((char *)x->cbuf, TLS_CBUF);
+}
+
+static int tls_start(struct exchange *x)
+{
+	ERR_clear_error();
+	x->tls_ctx = SSL_CTX_new(TLS_client_method());
+	x->cbuf = malloc(TLS_CBUF);
+	if (!x->tls_ctx || !x->cbuf)
+		return UV_ENOMEM;
+	SSL_CTX_set_min_proto_version(x->tls_ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(x->tls_ctx, SSL_VERIFY_PEER, NULL);
+	if (!x->opts.tls_ca || SSL_CTX_load_verify_locations(x->tls_ctx, x->opts.tls_ca, NULL) != 1) {
+		ERR_clear_error();
+		snprintf(x->tls_error, sizeof x->tls_error, "cannot read the CA certificate %s",
+			 x->opts.tls_ca ? x->opts.tls_ca : "(none given)");
+		return UV_EINVAL;
+	}
+	if (tlsio_init(&x->tls, x->tls_ctx, false) != 0)
+		return UV_ENOMEM;
+	x->tls_on = true;
+	SSL *ssl = x->tls.ssl;
+	static const unsigned char alpn[] = "\x03" "dot";
+	SSL_set_alpn_protos(ssl, alpn, sizeof alpn - 1);
+	const char *host = x->opts.tls_host;
+	unsigned char ip[16];
+	if (host && (inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1)) {
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host);
+	} else if (host) {
+		SSL_set_tlsext_host_name(ssl, host);
+		SSL_set1_host(ssl, host);
+	}
+	int rc = uv_read_start((uv_stream_t *)&x->tcp, tls_on_alloc, tcp_on_read);
+	if (rc)
+		return rc;
+	tls_drive(x);
+	return 0;
+}
+
+static void tcp_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct exchange *x = s->data;
+	enum net_transport t = x->tls_on ? NET_TLS : NET_TCP;
+	if (x->done)
+		return;
+	if (nread < 0) {
+		if (x->tls_on && !x->tls_ready)
+			tls_fail(x, "the server closed the connection during the TLS handshake (is it a DoT port?)");
+		else
+			exchange_finish(x, nread == UV_EOF ? UV_ECONNRESET : (int)nread, NULL, 0, t);
+		return;
+	}
+	if (x->tls_on) {
+		if (tlsio_feed(&x->tls, buf->base, (size_t)nread) != 0)
+			exchange_finish(x, UV_ENOMEM, NULL, 0, t);
+		else
+			tls_drive(x);
+		return;
+	}
+	x->rlen += (size_t)nread;
+	take_answers(x, NET_TCP);
 }
 
 static void tcp_on_written(uv_write_t *req, int status)
@@ -225,6 +396,12 @@ static void tcp_on_connect(uv_connect_t *req, int status)
 		return;
 	}
 	x->sent_at = uv_hrtime();
+	if (x->opts.tls) {
+		int trc = tls_start(x);
+		if (trc)
+			exchange_finish(x, trc, NULL, 0, NET_TLS);
+		return;
+	}
 	uv_buf_t b = uv_buf_init((char *)x->query, (unsigned)(x->qlen + 2));
 	x->write.data = x;
 	int rc = uv_write(&x->write, (uv_stream_t *)&x->tcp, &b, 1, tcp_on_written);
@@ -315,7 +492,7 @@ int exchange_start(uv_loop_t *loop, const struct sockaddr *server, const uint8_t
 	x->timer.data = x;
 	x->handles = 1;
 	int rc;
-	if (opts->tcp) {
+	if (opts->tcp || opts->tls) {
 		rc = start_tcp(x);
 	} else {
 		uv_udp_init(loop, &x->udp);

@@ -1,6 +1,7 @@
 /* exchange.h: one client query/response exchange on the libuv loop: UDP with
  * timeout and retries, falling back to TCP when the answer has TC=1
- * (RFC 7766), or TCP from the start.  Used by `query` and by the resolver. */
+ * (RFC 7766), or TCP from the start, or DNS over TLS (RFC 7858).  Used by
+ * `query` and by the resolver. */
 #ifndef DNSLAB_EXCHANGE_H
 #define DNSLAB_EXCHANGE_H
 
@@ -19,6 +20,9 @@ struct exchange_opts {
 	const struct net_tap *tap; /* borrowed, may be NULL */
 	const char *label;      /* tap label for this side, may be NULL */
 	const struct sockaddr *source; /* bind here (port 0), or NULL for any */
+	bool tls;               /* DNS over TLS to server (its DoT port) */
+	const char *tls_ca;     /* with tls: PEM file of the CA to trust */
+	const char *tls_host;   /* with tls: the name, or address, the certificate must carry */
 };
 
 struct exchange_result {
@@ -29,6 +33,7 @@ struct exchange_result {
 	bool tc_fallback;      /* UDP said TC=1 and TCP was used */
 	double rtt_ms;         /* of the final try */
 	unsigned tries;        /* datagrams sent */
+	const char *error;     /* why TLS failed (certificate ...), or NULL; borrowed */
 };
 
 typedef void (*exchange_cb)(const struct exchange_result *r, void *arg);

@@ -42,6 +42,8 @@ struct net_request {
 	struct tcp_conn *conn;  /* TCP only; holds a reference */
 	struct sockaddr_storage peer;
 	bool tcp;
+	const struct net_stream_sink *sink; /* another stream transport, or NULL */
+	void *sink_conn;
 	struct net_request *prev, *next;
 };
 
@@ -76,16 +78,20 @@ static void listener_handle_closed(uv_handle_t *h)
 static void conn_release(struct tcp_conn *c);
 
 static void request_start(struct net_listener *l, const uint8_t *q, size_t qlen, const struct sockaddr *peer,
-			  struct tcp_conn *conn)
+			  struct tcp_conn *conn, const struct net_stream_sink *sink, void *sink_conn)
 {
 	struct net_request *r = calloc(1, sizeof *r);
 	if (!r) {
 		l->dropped++;
+		if (sink)
+			sink->release(sink_conn);
 		return;
 	}
 	r->l = l;
-	r->tcp = conn != NULL;
+	r->tcp = conn != NULL || sink != NULL;
 	r->conn = conn;
+	r->sink = sink;
+	r->sink_conn = sink_conn;
 	if (conn)
 		conn->refs++;
 	memcpy(&r->peer, peer, peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
@@ -110,6 +116,8 @@ static void request_free(struct net_request *r)
 		r->conn->refs--;
 		conn_release(r->conn);
 	}
+	if (r->sink)
+		r->sink->release(r->sink_conn);
 	free(r);
 }
 
@@ -134,10 +142,12 @@ static void conn_reply(struct tcp_conn *c, size_t n);
 void net_request_reply(struct net_request *req, const uint8_t *resp, size_t len)
 {
 	struct net_listener *l = req->l;
-	if (l && len && len <= OBUF_SIZE && l->obuf && (!req->tcp || !req->conn->closing)) {
+	if (l && len && req->sink) {
+		req->sink->reply(req->sink_conn, resp, len);
+	} else if (l && len && len <= OBUF_SIZE && l->obuf && (!req->conn || !req->conn->closing)) {
 		memcpy(l->obuf, resp, len);
 		struct net_event ev = { (struct sockaddr *)&l->addr, (struct sockaddr *)&req->peer,
-					req->tcp ? NET_TCP : NET_UDP, l->obuf, len, l->label, 1 };
+					req->tcp ? NET_TCP : NET_UDP, l->obuf, len, l->label, 1, 0 };
 		net_tap_publish(l->tap, &ev);
 		if (req->tcp)
 			conn_reply(req->conn, len);
@@ -242,16 +252,16 @@ static void udp_on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const s
 		return; /* nothing more, or a transient error: keep serving */
 	const uint8_t *q = (const uint8_t *)buf->base;
 	l->udp_queries++;
-	struct net_event ev = { from, (struct sockaddr *)&l->addr, NET_UDP, q, (size_t)nread, l->label, 0 };
+	struct net_event ev = { from, (struct sockaddr *)&l->addr, NET_UDP, q, (size_t)nread, l->label, 0, 0 };
 	net_tap_publish(l->tap, &ev);
 	if (l->async) {
-		request_start(l, q, (size_t)nread, from, NULL);
+		request_start(l, q, (size_t)nread, from, NULL, NULL, NULL);
 		return;
 	}
 	size_t n = l->handler(l->handler_arg, q, (size_t)nread, false, l->obuf, OBUF_SIZE);
 	if (!n)
 		return;
-	ev = (struct net_event){ (struct sockaddr *)&l->addr, from, NET_UDP, l->obuf, n, l->label, 1 };
+	ev = (struct net_event){ (struct sockaddr *)&l->addr, from, NET_UDP, l->obuf, n, l->label, 1, 0 };
 	net_tap_publish(l->tap, &ev);
 	if (!(flags & UV_UDP_MMSG_CHUNK) || !udp_batch_add(l, from, n))
 		udp_reply(l, from, n);
@@ -396,16 +406,16 @@ static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		const uint8_t *q = c->buf + off + 2;
 		l->tcp_queries++;
 		struct net_event ev = { (struct sockaddr *)&c->peer, (struct sockaddr *)&l->addr, NET_TCP,
-					q, mlen, l->label, 0 };
+					q, mlen, l->label, 0, 0 };
 		net_tap_publish(l->tap, &ev);
 		size_t n = 0;
 		if (l->async)
-			request_start(l, q, mlen, (struct sockaddr *)&c->peer, c);
+			request_start(l, q, mlen, (struct sockaddr *)&c->peer, c, NULL, NULL);
 		else
 			n = l->handler(l->handler_arg, q, mlen, true, l->obuf, OBUF_SIZE);
 		if (n) {
 			ev = (struct net_event){ (struct sockaddr *)&l->addr, (struct sockaddr *)&c->peer,
-						 NET_TCP, l->obuf, n, l->label, 1 };
+						 NET_TCP, l->obuf, n, l->label, 1, 0 };
 			net_tap_publish(l->tap, &ev);
 			conn_reply(c, n);
 		}
@@ -446,6 +456,19 @@ static void tcp_on_connection(uv_stream_t *server, int status)
 	uv_timer_start(&c->idle, conn_on_idle, l->tcp_idle_ms, 0);
 	if (uv_read_start((uv_stream_t *)&c->h, conn_on_alloc, conn_on_read) != 0)
 		conn_close(c);
+}
+
+void net_listener_stream_query(struct net_listener *l, const uint8_t *q, size_t qlen, const struct sockaddr *peer,
+			       const struct net_stream_sink *sink, void *conn)
+{
+	if (l->async) {
+		request_start(l, q, qlen, peer, NULL, sink, conn);
+		return;
+	}
+	size_t n = l->obuf ? l->handler(l->handler_arg, q, qlen, true, l->obuf, OBUF_SIZE) : 0;
+	if (n)
+		sink->reply(conn, l->obuf, n);
+	sink->release(conn);
 }
 
 /* A burst of queries must not overflow the kernel's default 208 KiB socket

@@ -48,8 +48,24 @@ struct net_listener {
 	struct net_request *pending; /* requests not answered yet */
 };
 
+/* Another stream transport (DNS over TLS, net/tls.h) hands its queries to a
+ * listener's server through a sink: reply(conn, ...) sends an answer back
+ * and release(conn) ends the request, after a reply or a drop, always once. */
+struct net_stream_sink {
+	void (*reply)(void *conn, const uint8_t *resp, size_t len);
+	void (*release)(void *conn);
+};
+
+/* Ask l's server (the same path as its UDP and TCP queries) the query
+ * q[0..qlen) from peer, answering through sink on conn (borrowed until
+ * release).  Publishing on the tap is the transport's: it alone knows what
+ * crossed the wire. */
+void net_listener_stream_query(struct net_listener *l, const uint8_t *q, size_t qlen, const struct sockaddr *peer,
+			       const struct net_stream_sink *sink, void *conn);
+
 /* The client of a pending request: borrowed, valid until reply/drop. */
 const struct sockaddr *net_request_peer(const struct net_request *req);
+/* Over a stream (TCP or TLS): no UDP size limit applies. */
 bool net_request_tcp(const struct net_request *req);
 
 /* Send resp (copied) to the client of req and free req.  A request whose

@@ -18,6 +18,9 @@ struct net_event {
 	size_t len;
 	const char *server; /* label of the listener involved, or NULL */
 	int outgoing;       /* 1: sent by the labelled side, 0: received by it */
+	size_t wire_len;    /* NET_TLS: the encrypted bytes an on-path observer
+			     * saw carry msg (0: unknown); msg itself is what
+			     * the endpoint decrypted */
 };
 
 struct net_tap {

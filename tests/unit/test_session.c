@@ -473,6 +473,27 @@ static void test_ex_rrset_empty_server(void **state)
 			"'server' is empty (a server id: root, tld, ...)");
 }
 
+/* asked takes an optional transport; no other kind does. */
+static void test_ex_asked_transport(void **state)
+{
+	put("session.yaml", SESSION);
+	put("01.yaml", EX_HEAD "check: {kind: asked, server: resolver, name: www.example.test, type: A, transport: TLS}\n");
+	struct dl_error err = { 0 };
+	assert_int_equal(session_load(data, "dns101", &cur, &err), 0);
+	assert_string_equal(cur->ex[0].check.transport, "tls");
+	session_free(cur);
+	cur = NULL;
+	put("01.yaml", EX_HEAD "check: {kind: asked, server: resolver, name: www.example.test, type: A}\n");
+	assert_int_equal(session_load(data, "dns101", &cur, &err), 0);
+	assert_null(cur->ex[0].check.transport);
+	session_free(cur);
+	cur = NULL;
+	expect_ex_error(EX_HEAD "check: {kind: asked, server: resolver, name: x.test, type: A, transport: quic}\n", 7,
+			"'transport' must be udp, tcp or tls, not 'quic'");
+	expect_ex_error(EX_HEAD "check: {kind: rrset, server: resolver, name: x.test, type: A, transport: tls}\n", 7,
+			"unknown key 'transport' (expected one of: kind, name, type, server)");
+}
+
 static void test_ex_rrset_needs_type(void **state)
 {
 	expect_ex_error(EX_HEAD "check: {kind: rrset, name: www.example.test, server: example}\n", 7,
@@ -649,6 +670,7 @@ int main(void)
 		T(test_ex_bad_id),
 		T(test_ex_rrset_needs_server),
 		T(test_ex_rrset_empty_server),
+		T(test_ex_asked_transport),
 		T(test_ex_rrset_needs_type),
 		T(test_ex_param_of_another_kind),
 		T(test_ex_bad_type),
