@@ -32,6 +32,9 @@ void labmap_print(const struct lab *lab, FILE *out, bool serve_hints)
 		fprintf(out, "Signed zones as served: %s/signed/ (dnslab verify %s/signed/example.test.zone)\n",
 			lab->userdir, lab->userdir);
 	}
+	char own[2048];
+	if (lab_own_signed(lab, own, sizeof own))
+		fprintf(out, "\nSigned by you (not by the lab):\n  %s", own);
 	fprintf(out, "\nTry it from another terminal:\n");
 	if (root)
 		fprintf(out, "  dig @%s -p %d www.example.test +norec\n", root->address, lab->port);

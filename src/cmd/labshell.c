@@ -455,11 +455,17 @@ static void cmd_zone_add(struct shell *sh, const char *origin_in, const char *re
 	}
 	char *text = ldns_rr2str(rr);
 	ldns_rr_free(rr);
-	FILE *in = fopen(z->file, "r");
+	/* A zone served from the student's signed copy: the record goes into
+	 * the zone file, which must be signed again to be served. */
+	char path[4200];
+	size_t fl = strlen(z->file);
+	bool own_signed = fl > 7 && !strcmp(z->file + fl - 7, ".signed");
+	snprintf(path, sizeof path, "%.*s", (int)(own_signed ? fl - 7 : fl), z->file);
+	FILE *in = fopen(path, "r");
 	struct atomic_file a;
 	struct dl_error err = { 0, "" };
-	int rc = in ? atomic_open(&a, z->file, 0644, true, &err)
-		    : dl_error_set(&err, DL_ERR_ENV, "cannot read %s: %s", z->file, strerror(errno));
+	int rc = in ? atomic_open(&a, path, 0644, true, &err)
+		    : dl_error_set(&err, DL_ERR_ENV, "cannot read %s: %s", path, strerror(errno));
 	if (!rc) {
 		char buf[8192];
 		size_t got, last = '\n';
@@ -476,7 +482,8 @@ static void cmd_zone_add(struct shell *sh, const char *origin_in, const char *re
 	if (rc)
 		say(sh, "zone: %s\n", err.msg);
 	else
-		say(sh, "zone: added to %s:\n  %sType reload to serve it.\n", z->file, text ? text : "");
+		say(sh, "zone: added to %s:\n  %sType %sreload to serve it.\n", path, text ? text : "",
+		    own_signed ? "sign ZONE (you serve it signed), then " : "");
 	free(text);
 }
 
@@ -498,6 +505,9 @@ static void cmd_reload(struct shell *sh)
 	}
 	say(sh, "reload: %zu zones read again from %s/zones%s\n", sh->lab->nzones, sh->workdir,
 	    sh->lab->signing.zones ? ", signed again on the lab clock" : "");
+	char own[2048];
+	if (lab_own_signed(sh->lab, own, sizeof own))
+		say(sh, "reload: %s", own);
 }
 
 static void on_tap_print(void *arg, const struct wiretap_event *ev)
