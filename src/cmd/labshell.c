@@ -23,6 +23,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/labmap.h"
+#include "cmd/shelltools.h"
 #include "lab/checks.h"
 #include "lab/lab.h"
 #include "lab/paths.h"
@@ -543,6 +544,7 @@ struct job {
 	char *argv[MAX_ARGS + 6];
 	char port[16];
 	int status;
+	bool owned;     /* every argv[i] is the job's (run_tool) */
 };
 
 static void job_work(uv_work_t *req)
@@ -570,7 +572,9 @@ static void job_done(uv_work_t *req, int status)
 		fclose(j->capture);
 		fflush(stdout);
 	}
-	for (int i = 1; i < j->argc; i++)
+	for (int i = 0; i < j->argc && j->owned; i++)
+		free(j->argv[i]);
+	for (int i = 1; i < j->argc && !j->owned; i++)
 		if (j->argv[i] != j->port && j->argv[i] != j->sh->topology && strcmp(j->argv[i], "--port") &&
 		    strcmp(j->argv[i], "--topology"))
 			free(j->argv[i]);
@@ -579,6 +583,8 @@ static void job_done(uv_work_t *req, int status)
 	sh->busy = false;
 	shell_continue(sh);
 }
+
+static void queue_job(struct shell *sh, struct job *j);
 
 static void run_job(struct shell *sh, int (*fn)(int, char **), const char *name, int argc, char **argv)
 {
@@ -596,6 +602,31 @@ static void run_job(struct shell *sh, int (*fn)(int, char **), const char *name,
 	/* The same lab as this one: the workspace's topology. */
 	j->argv[j->argc++] = "--topology";
 	j->argv[j->argc++] = sh->topology;
+	queue_job(sh, j);
+}
+
+_Static_assert(SHELLTOOLS_MAX_ARGS <= MAX_ARGS + 6, "a tool's arguments fit a job");
+
+/* keygen, sign, ds: the CLI's tools on the workspace (shelltools.c), as
+ * jobs too (signing a large zone takes a while), without --port. */
+static void run_tool(struct shell *sh, int argc, char **argv)
+{
+	char msg[600];
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return;
+	if (shelltools_prepare(sh->lab, argc, argv, &j->fn, j->argv, &j->argc, msg, sizeof msg) != 0) {
+		say(sh, "%s", msg);
+		free(j);
+		return;
+	}
+	j->sh = sh;
+	j->owned = true;
+	queue_job(sh, j);
+}
+
+static void queue_job(struct shell *sh, struct job *j)
+{
 	j->req.data = j;
 	j->saved_out = -1;
 	if (sh->demo) {
@@ -651,6 +682,9 @@ static const char help_text[] =
 	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
 	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
 	"           watch on|off,\n"
+	"DNSSEC:    keygen ZONE [--ksk], sign ZONE [--publish-only TAG] [--without TAG],\n"
+	"           ds ZONE (your zones, such as student.test: keys and ZONE.zone.signed\n"
+	"           in the workspace; sign uses the lab clock)\n"
 	"           reload (read the workspace zones again), help, quit\n";
 
 static void run_line(struct shell *sh, const char *input)
@@ -711,6 +745,8 @@ static void run_line(struct shell *sh, const char *input)
 		run_job(sh, cmd_validate, "validate", argc, argv);
 	} else if (!strcmp(c, "chain")) {
 		run_job(sh, cmd_chain, "chain", argc, argv);
+	} else if (!strcmp(c, "keygen") || !strcmp(c, "sign") || !strcmp(c, "ds")) {
+		run_tool(sh, argc, argv);
 	} else if (!strcmp(c, "servers")) {
 		say_map(sh);
 	} else if (!strcmp(c, "zone")) {
