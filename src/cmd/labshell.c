@@ -682,9 +682,10 @@ static const char help_text[] =
 	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
 	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
 	"           watch on|off,\n"
-	"DNSSEC:    keygen ZONE [--ksk], sign ZONE [--publish-only TAG] [--without TAG],\n"
-	"           ds ZONE (your zones, such as student.test: keys and ZONE.zone.signed\n"
-	"           in the workspace; sign uses the lab clock)\n"
+	"DNSSEC:    keygen ZONE [--ksk], sign ZONE [--publish-only TAG] [--without TAG]\n"
+	"           (TAG: a key tag, new-zsk or old-zsk), ds ZONE: for your zones, such as\n"
+	"           student.test (keys, ZONE.zone.signed and ZONE.ds in the workspace's\n"
+	"           zones/; sign signs at the lab clock's now)\n"
 	"           reload (read the workspace zones again), help, quit\n";
 
 static void run_line(struct shell *sh, const char *input)

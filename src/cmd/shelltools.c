@@ -18,7 +18,9 @@
 #include <strings.h>
 
 #include "cmd/cmd.h"
+#include "dnssec/keyroles.h"
 #include "dnssec/keys.h"
+#include "util/atomic.h"
 
 /* The topology zone named zone (with or without its trailing dot), or NULL. */
 static const struct topo_zone *find_zone(const struct lab *lab, const char *zone)
@@ -85,6 +87,61 @@ static int ksk_files(const char *dir, const char *origin, char **out, int *n, in
 	return found;
 }
 
+/* sign's --publish-only and --without take key tags, or in the shell the
+ * names new-zsk (the zone's newest ZSK: the one keygen made last) and
+ * old-zsk (every other ZSK), so a rollover's steps read the same for
+ * everyone.  The option before the name is already in out: the tags are
+ * appended, with the option repeated for each further one. */
+static int name_keys(const char *dir, const char *origin, const char *opt, const char *name, char **out, int *outc,
+		     char *msg, size_t msglen)
+{
+	uint16_t newest = 0, older[KEYROLES_MAX];
+	size_t nolder = 0;
+	if (keyroles_zsks(dir, origin, &newest, older, &nolder) != 0) {
+		snprintf(msg, msglen, "sign: %s has no ZSK in %s; make one with: keygen %s\n", origin, dir, origin);
+		return -1;
+	}
+	bool is_new = !strcmp(name, "new-zsk");
+	if (!is_new && !nolder) {
+		snprintf(msg, msglen, "sign: old-zsk: %s has one ZSK only (%u, the new-zsk); keygen makes a new one\n",
+			 origin, (unsigned)newest);
+		return -1;
+	}
+	for (size_t k = 0; k < (is_new ? 1 : nolder) && *outc + 1 < SHELLTOOLS_MAX_ARGS; k++) {
+		char tag[8];
+		snprintf(tag, sizeof tag, "%u", (unsigned)(is_new ? newest : older[k]));
+		if (k)
+			out[(*outc)++] = strdup(opt);
+		out[(*outc)++] = strdup(tag);
+	}
+	return 0;
+}
+
+/* The DS of each KSK file (as `dnslab ds` prints it) into dir/ZONE.ds, for
+ * the registrar: derived from the keys, so replaced freely. */
+static void write_ds_file(const char *dir, const char *origin, char *const *files, int n)
+{
+	char path[4400];
+	snprintf(path, sizeof path, "%s/%.*sds", dir, (int)strlen(origin), origin);
+	struct atomic_file a;
+	struct dl_error err = { 0, "" };
+	if (atomic_open(&a, path, 0644, true, &err) != 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		ldns_rr *k = NULL;
+		if (keys_read_dnskey(files[i], false, &k, &err) != 0)
+			continue;
+		ldns_rr *ds = ldns_key_rr2ds(k, LDNS_SHA256);
+		if (ds) {
+			ldns_rr_set_ttl(ds, ldns_rr_ttl(k));
+			ldns_rr_print(a.fp, ds);
+		}
+		ldns_rr_free(ds);
+		ldns_rr_free(k);
+	}
+	atomic_commit(&a, &err);
+}
+
 int shelltools_prepare(const struct lab *lab, int argc, char **argv, int (**fn)(int, char **), char **out,
 		       int *outc, char *msg, size_t msglen)
 {
@@ -145,8 +202,21 @@ int shelltools_prepare(const struct lab *lab, int argc, char **argv, int (**fn)(
 			*outc = 0;
 			return -1;
 		}
+		write_ds_file(dir, origin, out + 1, *outc - 1);
 	}
-	for (int i = 2; i < argc && *outc < SHELLTOOLS_MAX_ARGS; i++)
+	for (int i = 2; i < argc && *outc < SHELLTOOLS_MAX_ARGS; i++) {
+		bool role = !strcmp(c, "sign") && i > 2 && (!strcmp(argv[i - 1], "--publish-only") ||
+							      !strcmp(argv[i - 1], "--without"));
+		if (role && (!strcmp(argv[i], "new-zsk") || !strcmp(argv[i], "old-zsk"))) {
+			if (name_keys(dir, origin, argv[i - 1], argv[i], out, outc, msg, msglen) != 0) {
+				for (int k = 0; k < *outc; k++)
+					free(out[k]);
+				*outc = 0;
+				return -1;
+			}
+			continue;
+		}
 		out[(*outc)++] = strdup(argv[i]);
+	}
 	return 0;
 }

@@ -10,10 +10,15 @@
  * means: publish-only is "published, not active", without is "deleted". */
 #include "dnssec/keyroles.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "dnssec/keys.h"
 
 int keyroles_add(uint16_t *list, size_t *n, const char *tag, const char *opt, struct dl_error *err)
 {
@@ -109,4 +114,45 @@ int keyroles_apply(const struct keyroles *r, ldns_key_list **keys, ldns_rr_list 
 	if (ldns_key_list_key_count(kept) == 0)
 		return dl_error_set(err, DL_ERR_USAGE, "no key of %s is left to sign (its keys: %s)", zone, have);
 	return 0;
+}
+
+int keyroles_zsks(const char *dir, const char *origin, uint16_t *newest, uint16_t *older, size_t *nolder)
+{
+	*nolder = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	char prefix[320];
+	snprintf(prefix, sizeof prefix, "K%s+", origin);
+	struct dirent *de;
+	bool any = false;
+	struct timespec best = { 0, 0 };
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+		if (strncasecmp(de->d_name, prefix, strlen(prefix)) || l < 5 || strcmp(de->d_name + l - 4, ".key"))
+			continue;
+		char path[4400];
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		struct stat st;
+		ldns_rr *k = NULL;
+		struct dl_error err = { 0, "" };
+		if (stat(path, &st) == 0 && keys_read_dnskey(path, false, &k, &err) == 0 &&
+		    !(ldns_rdf2native_int16(ldns_rr_rdf(k, 0)) & LDNS_KEY_SEP_KEY)) {
+			uint16_t tag = ldns_calc_keytag(k);
+			bool later = !any || st.st_mtim.tv_sec > best.tv_sec ||
+				     (st.st_mtim.tv_sec == best.tv_sec && st.st_mtim.tv_nsec > best.tv_nsec);
+			if (later) {
+				if (any && *nolder < KEYROLES_MAX)
+					older[(*nolder)++] = *newest;
+				*newest = tag;
+				best = st.st_mtim;
+				any = true;
+			} else if (*nolder < KEYROLES_MAX) {
+				older[(*nolder)++] = tag;
+			}
+		}
+		ldns_rr_free(k);
+	}
+	closedir(d);
+	return any ? 0 : -1;
 }

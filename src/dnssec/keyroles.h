@@ -36,4 +36,10 @@ int keyroles_add(uint16_t *list, size_t *n, const char *tag, const char *opt, st
 int keyroles_apply(const struct keyroles *r, ldns_key_list **keys, ldns_rr_list *dnskeys, const char *zone,
 		   const char *dir, struct dl_error *err);
 
+/* The ZSKs of zone (origin with its trailing dot) among the .key files of
+ * dir: *newest the one whose .key file was written last (keygen writes a
+ * key once, so that is the new key of a rollover), older[0..*nolder) the
+ * others.  Returns 0, or -1 when dir holds no ZSK of the zone. */
+int keyroles_zsks(const char *dir, const char *origin, uint16_t *newest, uint16_t *older, size_t *nolder);
+
 #endif

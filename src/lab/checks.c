@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "dns/wire.h"
+#include "lab/checks_dnssec.h"
 #include "net/addr.h"
 #include "resolver/lookup.h"
 
@@ -483,6 +484,26 @@ static struct lab_server *zone_server(struct lab *lab, const char *zone, const s
 	return NULL;
 }
 
+/* A rollover step reached: its outcome waits for the zone's validation. */
+struct rollover_step {
+	check_done_fn done;
+	void *arg;
+	char why[512], quote[1024];
+};
+
+static void on_step_validated(void *arg, const struct check_outcome *v)
+{
+	struct rollover_step *w = arg;
+	struct check_outcome o = { .pass = v->pass };
+	if (v->pass)
+		snprintf(o.why, sizeof o.why, "%s; %s", w->why, v->why);
+	else
+		snprintf(o.why, sizeof o.why, "the step is done (%s), but %s", w->why, v->why);
+	snprintf(o.quote, sizeof o.quote, "%s\n%s", w->quote, v->quote);
+	w->done(w->arg, &o);
+	free(w);
+}
+
 void check_action(const struct check_env *e, const struct check_spec *s, check_done_fn done, void *arg)
 {
 	struct check_outcome o = { 0 };
@@ -585,6 +606,24 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 			break;
 		}
 		return; /* on_validated reports */
+	}
+	case CHECK_ZONE_SIGNED:
+		check_zone_signed(e, s, &o);
+		break;
+	case CHECK_ZSK_ROLLOVER: {
+		/* Each step must leave the zone secure: validated like `validates`
+		 * once the step itself is reached. */
+		struct rollover_step *w = calloc(1, sizeof *w);
+		if (!w || !check_zsk_rollover(e, s, &o)) {
+			free(w);
+			break;
+		}
+		*w = (struct rollover_step){ .done = done, .arg = arg };
+		snprintf(w->why, sizeof w->why, "%s", o.why);
+		snprintf(w->quote, sizeof w->quote, "%s", o.quote);
+		struct check_spec v = { .kind = CHECK_VALIDATES, .name = s->zone, .type = "SOA", .state = "secure" };
+		check_action(e, &v, on_step_validated, w);
+		return;
 	}
 	default:
 		snprintf(o.why, sizeof o.why, "a %s check is answered with: answer TEXT", check_kind_name(s->kind));

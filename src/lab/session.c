@@ -29,6 +29,7 @@ static const char *const kind_names[] = {
 	[CHECK_REFERRAL] = "referral", [CHECK_FLAG] = "flag", [CHECK_COUNT] = "count",
 	[CHECK_CHOICE] = "choice", [CHECK_ASKED] = "asked",   [CHECK_VALIDATES] = "validates",
 	[CHECK_ZONE_HAS] = "zone-has", [CHECK_CACHED] = "cached",
+	[CHECK_ZONE_SIGNED] = "zone-signed", [CHECK_ZSK_ROLLOVER] = "zsk-rollover",
 };
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
@@ -46,6 +47,8 @@ static const unsigned kind_params[] = {
 	[CHECK_VALIDATES] = P_NAME | P_TYPE | P_STATE,
 	[CHECK_ZONE_HAS] = P_ZONE | P_NAME | P_TYPE,
 	[CHECK_CACHED] = P_NAME | P_TYPE | P_STATE,
+	[CHECK_ZONE_SIGNED] = P_ZONE | P_SERVER,
+	[CHECK_ZSK_ROLLOVER] = P_ZONE | P_SERVER | P_STATE,
 };
 
 static const char *const session_keys[] = { "id", "title", "summary", "series", "recording",
@@ -353,7 +356,9 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 	if (want & P_STATE) {
 		static const char *const val[] = { "secure", "insecure", "bogus", NULL };
 		static const char *const yn[] = { "yes", "no", NULL };
-		if ((rc = word_param(c, "state", s->kind == CHECK_VALIDATES ? val : yn, path, &s->state, err)))
+		static const char *const roll[] = { "published", "signing", "removed", NULL };
+		const char *const *words = s->kind == CHECK_VALIDATES ? val : s->kind == CHECK_ZSK_ROLLOVER ? roll : yn;
+		if ((rc = word_param(c, "state", words, path, &s->state, err)))
 			return rc;
 	}
 	if (want & P_CHOICES) {

@@ -20,6 +20,8 @@ enum check_kind {
 	CHECK_VALIDATES,
 	CHECK_ZONE_HAS,
 	CHECK_CACHED,
+	CHECK_ZONE_SIGNED,
+	CHECK_ZSK_ROLLOVER,
 };
 
 /* "rrset" ...; NULL for an unknown kind. */
@@ -33,8 +35,9 @@ struct check_spec {
 	char *type;   /* record type mnemonic, upper case ("A") */
 	char *server; /* lab server id, or "resolver" */
 	char *flag;   /* CHECK_FLAG: aa, ra, ad, tc */
-	char *state;  /* CHECK_VALIDATES: secure|insecure|bogus; CHECK_CACHED: yes|no */
-	char *zone;   /* CHECK_ZONE_HAS: the workspace zone, absolute */
+	char *state;  /* CHECK_VALIDATES: secure|insecure|bogus; CHECK_CACHED: yes|no;
+		       * CHECK_ZSK_ROLLOVER: published|signing|removed */
+	char *zone;   /* CHECK_ZONE_HAS, _ZONE_SIGNED, _ZSK_ROLLOVER: the zone, absolute */
 	char **choices; /* CHECK_CHOICE */
 	size_t nchoices;
 	int correct;  /* CHECK_CHOICE: 1-based */
