@@ -460,7 +460,14 @@ static void on_validated(void *arg, const struct iter_result *r, const struct va
 	enum val_security sec = v ? validator_verdict(v, &ede, &why) : VAL_UNCHECKED;
 	const char *got = sec == VAL_UNCHECKED ? "not validated" : val_security_name(sec);
 	o.pass = !strcmp(got, w->state);
-	if (sec == VAL_UNCHECKED)
+	/* A name that does not exist is no zone that validates, however well
+	 * its parent proves the NXDOMAIN (student.test before it is registered). */
+	bool nx = r && r->rcode == LDNS_RCODE_NXDOMAIN;
+	o.pass = o.pass && !nx;
+	if (nx)
+		snprintf(o.why, sizeof o.why, "%s does not exist for the resolver (NXDOMAIN, %s): is it delegated? "
+			 "a cached NXDOMAIN lasts up to the parent's SOA TTL or minimum (flush)", w->name, got);
+	else if (sec == VAL_UNCHECKED)
 		snprintf(o.why, sizeof o.why, "the lookup of %s failed (%s)", w->name,
 			 r->ede_text ? r->ede_text : "no answer");
 	else
