@@ -257,8 +257,9 @@ bool check_zsk_rollover(const struct check_env *e, const struct check_spec *s, s
 		return true;
 	}
 	if (!new_signs) {
-		snprintf(o->why, sizeof o->why, "the SOA is signed by %u, not by the new ZSK %u (sign --publish-only "
-			 "OLDTAG to switch)", (unsigned)sv.tags[sv.soa_by], (unsigned)tag);
+		snprintf(o->why, sizeof o->why, "the SOA is signed by %u, not by the new ZSK %u (to switch: sign "
+			 "--publish-only %u, the old key)", (unsigned)sv.tags[sv.soa_by], (unsigned)tag,
+			 (unsigned)sv.tags[sv.soa_by]);
 		return false;
 	}
 	if (!strcmp(s->state, "signing")) {
