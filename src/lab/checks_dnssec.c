@@ -188,7 +188,9 @@ static void find_old_sig(void *arg, const struct cache_entry *c)
 	for (size_t i = 0; c->sigs && i < ldns_rr_list_rr_count(c->sigs); i++) {
 		const ldns_rr *sig = ldns_rr_list_rr(c->sigs, i);
 		uint32_t left = cache_ttl_left(c, w->now);
-		if (ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig)) != w->tag || left <= w->left)
+		/* A negative entry's list holds its proof's records too. */
+		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(sig) < 9 ||
+		    ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig)) != w->tag || left <= w->left)
 			continue;
 		char *n = ldns_rdf2str(c->name), *t = ldns_rr_type2str(c->type);
 		snprintf(w->what, sizeof w->what, "%s %s", n ? n : "?", t ? t : "?");
