@@ -50,7 +50,7 @@ expect_match "map: example line" '^  example +ns1\.example\.test\. +127\.53\.2\.
 expect_match "map: shop line" '^  shop +ns1\.shop\.example\.test\. +127\.53\.2\.2 +shop\.example\.test\.$' "$map"
 expect_match "map: teach line (the DNSSEC teaching zones)" \
 	'^  teach +ns1\.teach\.test\. +127\.53\.2\.3 +nsec3\.test\. island\.test\. unsigned\.test\. expired\.test\. wrongds\.test\. badsig\.test\.$' "$map"
-expect_match "map: student line (serves nothing yet)" '^  student +ns1\.student\.test\. +127\.53\.3\.1 +\(none yet\)$' "$map"
+expect_match "map: student line (the student's zone)" '^  student +ns1\.student\.test\. +127\.53\.3\.1 +student\.test\.$' "$map"
 expect_match "map: resolver line" '^  resolver +resolver\.isp\.test\. +127\.53\.0\.53 +\(recursive resolver\)$' "$map"
 expect_eq "map: the servers in the order of lab.yaml" "root tld example shop teach student resolver" \
 	"$(printf '%s\n' "$map" | sed -n 's/^  \([a-z]*\)  *[^ ]*\.  *[0-9.]*  .*/\1/p' | paste -sd' ')"
@@ -81,7 +81,7 @@ for s in "127.53.0.1 . a.root-servers.test." "127.53.1.1 test. ns1.nic.test." \
 done
 for tr in +notcp +tcp; do
 	out=$(d 127.53.3.1 www.example.test +norec $tr 2>&1)
-	expect_match "student server (no zones) refuses ($tr)" 'status: REFUSED' "$out"
+	expect_match "student server (not example.test's) refuses ($tr)" 'status: REFUSED' "$out"
 done
 out=$(d 127.53.4.4 www.example.test +norec +tries=1 +time=1 2>&1)
 expect_nomatch "no server on an address that is not in the topology" 'status:' "$out"
@@ -171,7 +171,7 @@ expect_eq "--json ready: example server" \
 expect_eq "--json ready: teach server" \
 	'{"id":"teach","name":"ns1.teach.test.","address":"127.53.2.3","zones":["nsec3.test.","island.test.","unsigned.test.","expired.test.","wrongds.test.","badsig.test."]}' \
 	"$(printf '%s' "$ready" | jq -c '.servers[] | select(.id=="teach")')"
-expect_eq "--json ready: student has an empty zone list" '[]' \
+expect_eq "--json ready: student serves student.test." '["student.test."]' \
 	"$(printf '%s' "$ready" | jq -c '.servers[] | select(.id=="student") | .zones')"
 expect_nomatch "--json: no human address map" 'is up' "$(cat "$TMP/serve.out")"
 stop_lab

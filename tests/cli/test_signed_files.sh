@@ -15,7 +15,7 @@ start_lab || exit 1
 expect_match "serve names the directory of the signed zones" \
 	"^Signed zones as served: $DNSLAB_HOME/signed/ " "$(cat "$TMP/serve.out")"
 expect_eq "one file per zone of the lab" \
-	"2.0.192.in-addr.arpa.zone arpa.zone badsig.test.zone example.test.zone expired.test.zone island.test.zone nsec3.test.zone root.zone shop.example.test.zone test.zone unsigned.test.zone wrongds.test.zone" \
+	"2.0.192.in-addr.arpa.zone arpa.zone badsig.test.zone example.test.zone expired.test.zone island.test.zone nsec3.test.zone root.zone shop.example.test.zone student.test.zone test.zone unsigned.test.zone wrongds.test.zone" \
 	"$(ls "$SIGNED" | paste -sd' ')"
 # ds ZONE: the DS records of ZONE as its parent in the lab holds them.
 ds() {

@@ -416,7 +416,7 @@ static void test_ex_unknown_check_kind(void **state)
 {
 	expect_ex_error(EX_HEAD "check:\n  kind: rrsets\n", 8,
 			"unknown check kind 'rrsets' (expected one of: rrset, ttl, rcode, referral, flag, count, "
-			"choice, asked, validates, zone-has, cached)");
+			"choice, asked, validates, zone-has, cached, zone-signed, zsk-rollover)");
 }
 
 static void test_ex_unknown_key(void **state)

@@ -101,8 +101,8 @@ static void test_load_lab_yaml(void **state)
 		{ "example", "ns1.example.test.", "127.53.2.1", 2, 54, TOPO_AUTHORITATIVE },
 		{ "shop", "ns1.shop.example.test.", "127.53.2.2", 1, 61, TOPO_AUTHORITATIVE },
 		{ "teach", "ns1.teach.test.", "127.53.2.3", 6, 81, TOPO_AUTHORITATIVE },
-		{ "student", "ns1.student.test.", "127.53.3.1", 0, 111, TOPO_AUTHORITATIVE },
-		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 119, TOPO_RESOLVER },
+		{ "student", "ns1.student.test.", "127.53.3.1", 1, 112, TOPO_AUTHORITATIVE },
+		{ "resolver", "resolver.isp.test.", "127.53.0.53", 0, 121, TOPO_RESOLVER },
 	};
 	for (size_t i = 0; i < 7; i++) {
 		const struct topo_server *s = &cur->servers[i];
