@@ -35,12 +35,17 @@ static const char keygen_usage[] =
 
 static const char sign_usage[] =
 	"usage: dnslab sign ZONEFILE [-o OUT] [--keys DIR] [--origin ZONE] [--nsec3 [--iterations N] [--salt HEX|-]]\n"
-	"                   [--inception T] [--expiration T | --validity DURATION] [--force]\n"
+	"                   [--inception T] [--expiration T | --validity DURATION] [--clock OFFSET]\n"
+	"                   [--publish-only TAG]... [--without TAG]... [--force]\n"
 	"\n"
 	"Sign a zone file with every key of ZONE found in DIR (dnslab keygen makes\n"
 	"them): KSKs sign the DNSKEY RRset, ZSKs the rest.  Authenticated denial is\n"
 	"NSEC, or NSEC3 with RFC 9276 parameters (SHA-1, 0 iterations, no salt, no\n"
 	"opt-out).  The output (default ZONEFILE.signed) is written atomically.\n"
+	"\n"
+	"A key rollover by pre-publication (RFC 7583) names keys by their tag:\n"
+	"--publish-only puts a key in the DNSKEY RRset without signing with it (a\n"
+	"new ZSK before its turn, an old one after), --without leaves it out.\n"
 	"\n"
 	"  -o, --out FILE       output file\n"
 	"  --keys DIR           key directory (default: the zone file's)\n"
@@ -53,6 +58,10 @@ static const char sign_usage[] =
 	"  --validity DURATION  instead of --expiration: inception + DURATION (30d, 2w ...)\n"
 	"                       (T: epoch seconds, YYYYMMDDHHMMSS in UTC, now, or\n"
 	"                       now+DURATION / now-DURATION)\n"
+	"  --clock OFFSET       now is the lab clock's: real time + OFFSET (+40d ...);\n"
+	"                       the lab shell's sign passes its clock\n"
+	"  --publish-only TAG   publish key TAG in the DNSKEY RRset, sign nothing with it\n"
+	"  --without TAG        leave key TAG out of the zone (both repeatable)\n"
 	"  --force              replace an existing output file\n"
 	"  -h, --help           this help\n";
 
@@ -135,7 +144,8 @@ int cmd_keygen(int argc, char **argv)
 	if (keys_generate(zone, alg, ksk, dir, force, (uint32_t)ttl, base, sizeof base, &dnskey, &err) != 0)
 		return dl_error_report(&err);
 	printf("%s\n", base);
-	fprintf(stderr, ";; wrote %s.key and %s.private (mode 0600): a %s, key tag %u\n", base, base,
+	/* Two short lines: the lab shell's demo shows them on a projector. */
+	fprintf(stderr, ";; wrote %s.key\n;; and its private half, .private (mode 0600): a %s, key tag %u\n", base,
 		ksk ? "key signing key (KSK)" : "zone signing key (ZSK)", (unsigned)ldns_calc_keytag(dnskey));
 	ldns_rr_free(dnskey);
 	return 0;
@@ -199,8 +209,10 @@ static long long parse_time(const char *s, time_t now)
 
 int cmd_sign(int argc, char **argv)
 {
-	struct signer_opts o = { .salt = "-" };
-	const char *inception = NULL, *expiration = NULL, *validity = NULL;
+	struct keyroles roles = { .npublish_only = 0 };
+	struct signer_opts o = { .salt = "-", .roles = &roles };
+	const char *inception = NULL, *expiration = NULL, *validity = NULL, *clock = NULL;
+	struct dl_error err = { 0, "" };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **dst = NULL;
@@ -225,6 +237,15 @@ int cmd_sign(int argc, char **argv)
 			dst = &expiration;
 		} else if (!strcmp(a, "--validity")) {
 			dst = &validity;
+		} else if (!strcmp(a, "--clock")) {
+			dst = &clock;
+		} else if (!strcmp(a, "--publish-only") || !strcmp(a, "--without")) {
+			if (need_value("sign", a, i, argc))
+				return 2;
+			bool po = !strcmp(a, "--publish-only");
+			if (keyroles_add(po ? roles.publish_only : roles.without, po ? &roles.npublish_only : &roles.nwithout,
+					 argv[++i], a, &err) != 0)
+				return dl_error_report(&err);
 		} else if (!strcmp(a, "--iterations")) {
 			if (need_value("sign", a, i, argc))
 				return 2;
@@ -260,6 +281,12 @@ int cmd_sign(int argc, char **argv)
 		return 2;
 	}
 	time_t now = time(NULL);
+	int64_t off = 0;
+	if (clock && labclock_parse_offset(clock, &off) != 0) {
+		fprintf(stderr, "dnslab sign: --clock '%s': an offset such as +40d, -2h or 0\n", clock);
+		return 2;
+	}
+	now += (time_t)off;
 	long long inc = inception ? parse_time(inception, now) : (long long)now - 3600;
 	if (inc < 0) {
 		fprintf(stderr, "dnslab sign: --inception '%s': epoch seconds, YYYYMMDDHHMMSS, now or now-1h\n", inception);
@@ -285,7 +312,6 @@ int cmd_sign(int argc, char **argv)
 	o.inception = (uint32_t)inc;
 	o.expiration = (uint32_t)exp;
 	struct signer_stats st;
-	struct dl_error err = { 0, "" };
 	/* Large zones take seconds: show progress, but only to a person. */
 	struct sign_progress prog = { 0 };
 	if (isatty(fileno(stderr))) {
@@ -301,8 +327,11 @@ int cmd_sign(int argc, char **argv)
 	strftime(from, sizeof from, "%Y-%m-%d %H:%M UTC", gmtime(&ti));
 	strftime(to, sizeof to, "%Y-%m-%d %H:%M UTC", gmtime(&te));
 	printf("%s\n", st.out);
-	fprintf(stderr, ";; signed %zu records with %zu key%s (%s): %zu signatures, valid %s to %s\n", st.records_in,
-		st.keys, st.keys == 1 ? "" : "s", o.nsec3 ? "NSEC3" : "NSEC", st.signatures, from, to);
+	fprintf(stderr, ";; signed %zu records with %zu key%s (%s): %zu signatures,\n;; valid from %s to %s\n",
+		st.records_in, st.keys, st.keys == 1 ? "" : "s", o.nsec3 ? "NSEC3" : "NSEC", st.signatures, from, to);
+	if (st.published > st.keys)
+		fprintf(stderr, ";; %zu more key%s published in the DNSKEY RRset, signing nothing (--publish-only)\n",
+			st.published - st.keys, st.published - st.keys == 1 ? "" : "s");
 	return 0;
 }
 

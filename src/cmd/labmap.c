@@ -47,6 +47,9 @@ void labmap_print(const struct lab *lab, FILE *out, bool serve_hints)
 	} else if (res && lab->dot_note[0]) {
 		fprintf(out, "\nDNS over TLS is off: %s\n", lab->dot_note);
 	}
+	char own[2048];
+	if (lab_own_signed(lab, own, sizeof own))
+		fprintf(out, "\nSigned by you (not by the lab):\n  %s", own);
 	fprintf(out, "\nTry it from another terminal:\n");
 	if (root)
 		fprintf(out, "  dig @%s -p %d www.example.test +norec\n", root->address, lab->port);

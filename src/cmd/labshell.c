@@ -23,6 +23,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/labmap.h"
+#include "cmd/shelltools.h"
 #include "lab/checks.h"
 #include "lab/lab.h"
 #include "lab/paths.h"
@@ -459,11 +460,17 @@ static void cmd_zone_add(struct shell *sh, const char *origin_in, const char *re
 	}
 	char *text = ldns_rr2str(rr);
 	ldns_rr_free(rr);
-	FILE *in = fopen(z->file, "r");
+	/* A zone served from the student's signed copy: the record goes into
+	 * the zone file, which must be signed again to be served. */
+	char path[4200];
+	size_t fl = strlen(z->file);
+	bool own_signed = fl > 7 && !strcmp(z->file + fl - 7, ".signed");
+	snprintf(path, sizeof path, "%.*s", (int)(own_signed ? fl - 7 : fl), z->file);
+	FILE *in = fopen(path, "r");
 	struct atomic_file a;
 	struct dl_error err = { 0, "" };
-	int rc = in ? atomic_open(&a, z->file, 0644, true, &err)
-		    : dl_error_set(&err, DL_ERR_ENV, "cannot read %s: %s", z->file, strerror(errno));
+	int rc = in ? atomic_open(&a, path, 0644, true, &err)
+		    : dl_error_set(&err, DL_ERR_ENV, "cannot read %s: %s", path, strerror(errno));
 	if (!rc) {
 		char buf[8192];
 		size_t got, last = '\n';
@@ -480,7 +487,8 @@ static void cmd_zone_add(struct shell *sh, const char *origin_in, const char *re
 	if (rc)
 		say(sh, "zone: %s\n", err.msg);
 	else
-		say(sh, "zone: added to %s:\n  %sType reload to serve it.\n", z->file, text ? text : "");
+		say(sh, "zone: added to %s:\n  %sType %sreload to serve it.\n", path, text ? text : "",
+		    own_signed ? "sign ZONE (you serve it signed), then " : "");
 	free(text);
 }
 
@@ -502,6 +510,9 @@ static void cmd_reload(struct shell *sh)
 	}
 	say(sh, "reload: %zu zones read again from %s/zones%s\n", sh->lab->nzones, sh->workdir,
 	    sh->lab->signing.zones ? ", signed again on the lab clock" : "");
+	char own[2048];
+	if (lab_own_signed(sh->lab, own, sizeof own))
+		say(sh, "reload: %s", own);
 }
 
 static void on_tap_print(void *arg, const struct wiretap_event *ev)
@@ -537,6 +548,7 @@ struct job {
 	char *argv[MAX_ARGS + 6];
 	char port[16];
 	int status;
+	bool owned;     /* every argv[i] is the job's (run_tool) */
 };
 
 static void job_work(uv_work_t *req)
@@ -564,7 +576,9 @@ static void job_done(uv_work_t *req, int status)
 		fclose(j->capture);
 		fflush(stdout);
 	}
-	for (int i = 1; i < j->argc; i++)
+	for (int i = 0; i < j->argc && j->owned; i++)
+		free(j->argv[i]);
+	for (int i = 1; i < j->argc && !j->owned; i++)
 		if (j->argv[i] != j->port && j->argv[i] != j->sh->topology && strcmp(j->argv[i], "--port") &&
 		    strcmp(j->argv[i], "--topology"))
 			free(j->argv[i]);
@@ -573,6 +587,8 @@ static void job_done(uv_work_t *req, int status)
 	sh->busy = false;
 	shell_continue(sh);
 }
+
+static void queue_job(struct shell *sh, struct job *j);
 
 static void run_job(struct shell *sh, int (*fn)(int, char **), const char *name, int argc, char **argv)
 {
@@ -590,6 +606,31 @@ static void run_job(struct shell *sh, int (*fn)(int, char **), const char *name,
 	/* The same lab as this one: the workspace's topology. */
 	j->argv[j->argc++] = "--topology";
 	j->argv[j->argc++] = sh->topology;
+	queue_job(sh, j);
+}
+
+_Static_assert(SHELLTOOLS_MAX_ARGS <= MAX_ARGS + 6, "a tool's arguments fit a job");
+
+/* keygen, sign, ds: the CLI's tools on the workspace (shelltools.c), as
+ * jobs too (signing a large zone takes a while), without --port. */
+static void run_tool(struct shell *sh, int argc, char **argv)
+{
+	char msg[600];
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return;
+	if (shelltools_prepare(sh->lab, argc, argv, &j->fn, j->argv, &j->argc, msg, sizeof msg) != 0) {
+		say(sh, "%s", msg);
+		free(j);
+		return;
+	}
+	j->sh = sh;
+	j->owned = true;
+	queue_job(sh, j);
+}
+
+static void queue_job(struct shell *sh, struct job *j)
+{
 	j->req.data = j;
 	j->saved_out = -1;
 	if (sh->demo) {
@@ -648,6 +689,10 @@ static const char help_text[] =
 	"           watch on|off,\n"
 	"Resolver:  resolver status|qmin on|off|open|closed|hyperlocal on|off,\n"
 	"           nta add NAME [DURATION], nta remove NAME, nta list\n"
+	"DNSSEC:    keygen ZONE [--ksk], sign ZONE [--publish-only TAG] [--without TAG]\n"
+	"           (TAG: a key tag, new-zsk or old-zsk), ds ZONE: for your zones, such as\n"
+	"           student.test (keys, ZONE.zone.signed and ZONE.ds in the workspace's\n"
+	"           zones/; sign signs at the lab clock's now)\n"
 	"           reload (read the workspace zones again), help, quit\n";
 
 static void resadmin_news(void *arg, const char *msg)
@@ -730,6 +775,8 @@ static void run_line(struct shell *sh, const char *input)
 		run_job(sh, cmd_chain, "chain", argc, argv);
 	} else if (!strcmp(c, "walk")) {
 		run_job(sh, cmd_walk, "walk", argc, argv);
+	} else if (!strcmp(c, "keygen") || !strcmp(c, "sign") || !strcmp(c, "ds")) {
+		run_tool(sh, argc, argv);
 	} else if (!strcmp(c, "servers")) {
 		say_map(sh);
 	} else if (!strcmp(c, "zone")) {

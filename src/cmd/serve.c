@@ -115,6 +115,9 @@ static void serve_command(struct serve_ctx *c, char *cmd)
 				printf(", %zu signed at the lab clock's now (%zu signatures)", c->lab->signing.zones,
 				       c->lab->signing.signatures);
 			printf("; the resolver's cache is empty\n");
+			char own[2048];
+			if (lab_own_signed(c->lab, own, sizeof own))
+				printf("reload: %s", own);
 		}
 		fflush(stdout);
 	} else if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) {

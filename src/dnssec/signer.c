@@ -365,7 +365,10 @@ int signer_sign(const struct signer_opts *o, struct signer_stats *st, struct dl_
 	}
 	if ((rc = keys_load_dir(keydir, z->origin, &keys, &dnskeys, err)))
 		goto out;
+	if (o->roles && (rc = keyroles_apply(o->roles, &keys, dnskeys, origin, keydir, err)))
+		goto out;
 	st->keys = ldns_key_list_key_count(keys);
+	st->published = ldns_rr_list_rr_count(dnskeys);
 	size_t rrsets = 0;
 	if ((rc = build_zone(z, z, NULL, dnskeys, &dz, &rrsets, err)))
 		goto out;

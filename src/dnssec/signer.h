@@ -10,6 +10,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dnssec/keyroles.h"
 #include "util/err.h"
 
 struct signer_opts {
@@ -23,6 +24,7 @@ struct signer_opts {
 	bool nsec3;
 	uint16_t iterations;  /* NSEC3: 0 (RFC 9276) */
 	const char *salt;     /* NSEC3 salt in hex, NULL or "-" for none */
+	const struct keyroles *roles; /* NULL: every key of the directory signs */
 	/* Progress while a large zone (over SIGNER_PROGRESS_MIN_RECORDS
 	 * records) is signed, at most about ten times a second, on the calling
 	 * thread: done of total RRsets signed (NSEC/NSEC3 included).  NULL: none. */
@@ -33,7 +35,9 @@ struct signer_opts {
 #define SIGNER_PROGRESS_MIN_RECORDS 10000
 
 struct signer_stats {
-	size_t records_in, records_out, signatures, keys;
+	size_t records_in, records_out, signatures;
+	size_t keys;      /* that signed */
+	size_t published; /* DNSKEYs in the zone, signing or not */
 	char out[4096];
 };
 

@@ -9,6 +9,7 @@
 
 #include "dns/wire.h"
 #include "lab/checks_dnssec.h"
+#include "lab/checks_signed.h"
 #include "net/addr.h"
 #include "resolver/lookup.h"
 
@@ -602,7 +603,14 @@ static void on_validated(void *arg, const struct iter_result *r, const struct va
 	enum val_security sec = v ? validator_verdict(v, &ede, &why) : VAL_UNCHECKED;
 	const char *got = sec == VAL_UNCHECKED ? "not validated" : val_security_name(sec);
 	o.pass = !strcmp(got, w->state);
-	if (sec == VAL_UNCHECKED)
+	/* A name that does not exist is no zone that validates, however well
+	 * its parent proves the NXDOMAIN (student.test before it is registered). */
+	bool nx = r && r->rcode == LDNS_RCODE_NXDOMAIN;
+	o.pass = o.pass && !nx;
+	if (nx)
+		snprintf(o.why, sizeof o.why, "%s does not exist for the resolver (NXDOMAIN, %s): is it delegated? "
+			 "a cached NXDOMAIN lasts up to the parent's SOA TTL or minimum (flush)", w->name, got);
+	else if (sec == VAL_UNCHECKED)
 		snprintf(o.why, sizeof o.why, "the lookup of %s failed (%s)", w->name,
 			 r->ede_text ? r->ede_text : "no answer");
 	else
@@ -671,6 +679,26 @@ static void check_quiet(const struct check_env *e, const struct check_spec *s, s
 			 "a server of %s", elsewhere, s->zone);
 	}
 	snprintf(o->quote, sizeof o->quote, "%s", o->why);
+}
+
+/* A rollover step reached: its outcome waits for the zone's validation. */
+struct rollover_step {
+	check_done_fn done;
+	void *arg;
+	char why[512], quote[1024];
+};
+
+static void on_step_validated(void *arg, const struct check_outcome *v)
+{
+	struct rollover_step *w = arg;
+	struct check_outcome o = { .pass = v->pass };
+	if (v->pass)
+		snprintf(o.why, sizeof o.why, "%s; %s", w->why, v->why);
+	else
+		snprintf(o.why, sizeof o.why, "the step is done (%s), but %s", w->why, v->why);
+	snprintf(o.quote, sizeof o.quote, "%s\n%s", w->quote, v->quote);
+	w->done(w->arg, &o);
+	free(w);
 }
 
 void check_action(const struct check_env *e, const struct check_spec *s, check_done_fn done, void *arg)
@@ -785,6 +813,24 @@ void check_action(const struct check_env *e, const struct check_spec *s, check_d
 	case CHECK_QUIET:
 		check_quiet(e, s, &o);
 		break;
+	case CHECK_ZONE_SIGNED:
+		check_zone_signed(e, s, &o);
+		break;
+	case CHECK_ZSK_ROLLOVER: {
+		/* Each step must leave the zone secure: validated like `validates`
+		 * once the step itself is reached. */
+		struct rollover_step *w = calloc(1, sizeof *w);
+		if (!w || !check_zsk_rollover(e, s, &o)) {
+			free(w);
+			break;
+		}
+		*w = (struct rollover_step){ .done = done, .arg = arg };
+		snprintf(w->why, sizeof w->why, "%s", o.why);
+		snprintf(w->quote, sizeof w->quote, "%s", o.quote);
+		struct check_spec v = { .kind = CHECK_VALIDATES, .name = s->zone, .type = "SOA", .state = "secure" };
+		check_action(e, &v, on_step_validated, w);
+		return;
+	}
 	default:
 		snprintf(o.why, sizeof o.why, "a %s check is answered with: answer TEXT", check_kind_name(s->kind));
 		break;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "lab/labtls.h"
 #include "lab/paths.h"
@@ -39,18 +40,31 @@ void lab_free(struct lab *lab)
 	free(lab);
 }
 
+/* The file the lab serves tz from: a zone the lab does not sign (sign: no)
+ * is served from its own signed copy, tz->file + ".signed", when that file
+ * exists (the student signs student.test. with `sign` next to the zone);
+ * otherwise, and for every zone the lab signs, tz->file itself. */
+static const char *served_file(const struct topo_zone *tz, char *buf, size_t len)
+{
+	if (tz->sign || (size_t)snprintf(buf, len, "%s.signed", tz->file) >= len || access(buf, F_OK) != 0)
+		return tz->file;
+	return buf;
+}
+
 /* The zone for tz in zones[0..*n), loaded (and appended) when missing:
  * one copy however many servers serve it. */
 static int find_or_load(const struct topology *topo, struct zone **zones, size_t *n, const struct topo_zone *tz,
 			struct zone **out, struct dl_error *err)
 {
+	char sbuf[4200];
+	const char *file = served_file(tz, sbuf, sizeof sbuf);
 	for (size_t i = 0; i < *n; i++)
-		if (strcasecmp(zones[i]->origin_str, tz->origin) == 0 && strcmp(zones[i]->file, tz->file) == 0) {
+		if (strcasecmp(zones[i]->origin_str, tz->origin) == 0 && strcmp(zones[i]->file, file) == 0) {
 			*out = zones[i];
 			return 0;
 		}
 	struct zone *z = NULL;
-	int rc = zone_load(tz->file, tz->origin, &z, err);
+	int rc = zone_load(file, tz->origin, &z, err);
 	if (rc) {
 		if (rc == DL_ERR_ENV) { /* name the topology line that wants the file */
 			char why[sizeof err->msg];
@@ -117,10 +131,12 @@ static int load_zones(struct lab *lab, time_t sign_time, struct zone ***zones, s
 static int server_zones(const struct topo_server *ts, struct zone **zones, size_t n, struct zone **zs)
 {
 	for (size_t z = 0; z < ts->nzones; z++) {
+		char sbuf[4200];
+		const char *file = served_file(&ts->zones[z], sbuf, sizeof sbuf);
 		zs[z] = NULL;
 		for (size_t i = 0; i < n && !zs[z]; i++)
 			if (strcasecmp(zones[i]->origin_str, ts->zones[z].origin) == 0 &&
-			    strcmp(zones[i]->file, ts->zones[z].file) == 0)
+			    strcmp(zones[i]->file, file) == 0)
 				zs[z] = zones[i];
 		if (!zs[z])
 			return -1;
@@ -411,4 +427,29 @@ void lab_flush_resolvers(struct lab *lab)
 	for (size_t i = 0; i < lab->nservers; i++)
 		if (lab->servers[i].resolver)
 			resolver_flush(lab->servers[i].resolver);
+}
+
+size_t lab_own_signed(const struct lab *lab, char *buf, size_t len)
+{
+	size_t count = 0, o = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < lab->nzones; i++) {
+		const struct zone *z = lab->zones[i];
+		size_t fl = strlen(z->file);
+		if (fl <= 7 || strcmp(z->file + fl - 7, ".signed") != 0)
+			continue;
+		/* Signed before the zone file's last edit: the edit is not served. */
+		struct stat zs, ss;
+		char zfile[4200];
+		snprintf(zfile, sizeof zfile, "%.*s", (int)(fl - 7), z->file);
+		bool stale = stat(zfile, &zs) == 0 && stat(z->file, &ss) == 0 &&
+			     (zs.st_mtim.tv_sec > ss.st_mtim.tv_sec ||
+			      (zs.st_mtim.tv_sec == ss.st_mtim.tv_sec && zs.st_mtim.tv_nsec > ss.st_mtim.tv_nsec));
+		count++;
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s served from %s%s\n", z->origin_str, z->file,
+					      stale ? " (older than the zone file: sign it again to serve your edit)" : "");
+	}
+	return count;
 }

@@ -84,6 +84,12 @@ void lab_free(struct lab *lab);
 /* Root hints from the topology: the servers that serve ".". */
 int lab_root_hints(const struct lab *lab, struct iter_hints *out);
 
+/* Zones served from a signed file of their own (a zone the lab does not
+ * sign, whose zone file has a ".signed" copy next to it): one line
+ * "ORIGIN served from FILE" each into buf (noting a copy older than its
+ * zone file).  Returns how many. */
+size_t lab_own_signed(const struct lab *lab, char *buf, size_t len);
+
 /* The running resolver (once lab_listen started it; borrowed), or NULL. */
 struct resolver *lab_running_resolver(const struct lab *lab);
 

@@ -33,6 +33,7 @@ static const char *const kind_names[] = {
 	[CHECK_SEEN] = "seen",     [CHECK_QUIET] = "quiet",
 	[CHECK_KEYTAG] = "keytag", [CHECK_RRSIG] = "rrsig", [CHECK_NSEC_NEXT] = "nsec-next",
 	[CHECK_DENIAL_COUNT] = "denial-count", [CHECK_IDENTITY] = "identity",
+	[CHECK_ZONE_SIGNED] = "zone-signed", [CHECK_ZSK_ROLLOVER] = "zsk-rollover",
 };
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
@@ -59,6 +60,8 @@ static const unsigned kind_params[] = {
 	[CHECK_NSEC_NEXT] = P_NAME | P_SERVER,
 	[CHECK_DENIAL_COUNT] = P_NAME | P_TYPE | P_SERVER,
 	[CHECK_IDENTITY] = P_SERVER,
+	[CHECK_ZONE_SIGNED] = P_ZONE | P_SERVER,
+	[CHECK_ZSK_ROLLOVER] = P_ZONE | P_SERVER | P_STATE,
 };
 
 static const char *const session_keys[] = { "id", "title", "summary", "series", "recording",
@@ -409,7 +412,9 @@ static int load_check(const struct ynode *c, int at, const char *path, struct ch
 	if (want & P_STATE) {
 		static const char *const val[] = { "secure", "insecure", "bogus", NULL };
 		static const char *const yn[] = { "yes", "no", NULL };
-		if ((rc = word_param(c, "state", s->kind == CHECK_VALIDATES ? val : yn, path, &s->state, err)))
+		static const char *const roll[] = { "published", "signing", "removed", NULL };
+		const char *const *words = s->kind == CHECK_VALIDATES ? val : s->kind == CHECK_ZSK_ROLLOVER ? roll : yn;
+		if ((rc = word_param(c, "state", words, path, &s->state, err)))
 			return rc;
 	}
 	if (want & P_ROLE) {

@@ -28,6 +28,8 @@ enum check_kind {
 	CHECK_NSEC_NEXT,
 	CHECK_DENIAL_COUNT,
 	CHECK_IDENTITY,     /* question: what a server answers for id.server CH TXT */
+	CHECK_ZONE_SIGNED,  /* the student's signed zone (checks_signed.h) */
+	CHECK_ZSK_ROLLOVER,
 };
 
 /* "rrset" ...; NULL for an unknown kind. */
@@ -41,8 +43,9 @@ struct check_spec {
 	char *type;   /* record type mnemonic, upper case ("A") */
 	char *server; /* lab server id, or "resolver" */
 	char *flag;   /* CHECK_FLAG: aa, ra, ad, tc */
-	char *state;  /* CHECK_VALIDATES: secure|insecure|bogus; CHECK_CACHED: yes|no */
-	char *zone;   /* CHECK_ZONE_HAS: the workspace zone, absolute */
+	char *state;  /* CHECK_VALIDATES: secure|insecure|bogus; CHECK_CACHED: yes|no;
+		       * CHECK_ZSK_ROLLOVER: published|signing|removed */
+	char *zone;   /* CHECK_ZONE_HAS, _ZONE_SIGNED, _ZSK_ROLLOVER: the zone, absolute */
 	char *role;   /* CHECK_KEYTAG: ksk|zsk */
 	char *field;  /* CHECK_RRSIG: expiration|inception|signer|algorithm|keytag|labels|original-ttl */
 	char *transport; /* CHECK_ASKED, optional: udp, tcp or tls; NULL for any */

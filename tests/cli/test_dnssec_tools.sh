@@ -517,7 +517,7 @@ for mode in NSEC NSEC3; do
 	# stderr is a file here: no progress line, only the report.
 	expect_eq "stderr not a terminal: the report alone, no progress ($mode)" \
 		";; signed 11003 records with 2 keys ($mode): $([ $mode = NSEC ] && echo 22006 || echo 22007) signatures" \
-		"$(printf '%s\n' "$ERR" | sed 's/, valid .*//')"
+		"$(printf '%s\n' "$ERR" | sed -n '1s/,$//p')"
 	expect_eq "one ${mode} record per name ($mode)" 11002 "$(rrs "$L/large.$mode" $mode | wc -l)"
 	if have ldns-verify-zone; then
 		check "ldns-verify-zone verifies the large zone ($mode)" verify_ldns "$L/large.$mode"

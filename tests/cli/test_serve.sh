@@ -82,7 +82,7 @@ for s in "127.53.0.1 . a.root-servers.test." "127.53.1.1 test. ns1.nic.test." \
 done
 for tr in +notcp +tcp; do
 	out=$(d 127.53.3.1 www.example.test +norec $tr 2>&1)
-	expect_match "student server (no zones) refuses ($tr)" 'status: REFUSED' "$out"
+	expect_match "student server (not example.test's) refuses ($tr)" 'status: REFUSED' "$out"
 done
 out=$(d 127.53.4.4 www.example.test +norec +tries=1 +time=1 2>&1)
 expect_nomatch "no server on an address that is not in the topology" 'status:' "$out"

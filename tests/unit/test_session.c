@@ -423,7 +423,7 @@ static void test_ex_unknown_check_kind(void **state)
 {
 	expect_ex_error(EX_HEAD "check:\n  kind: rrsets\n", 8,
 			"unknown check kind 'rrsets' (expected one of: rrset, ttl, rcode, referral, flag, count, "
-			"choice, asked, validates, zone-has, cached, short, seen, quiet, keytag, rrsig, nsec-next, denial-count, identity)");
+			"choice, asked, validates, zone-has, cached, short, seen, quiet, keytag, rrsig, nsec-next, denial-count, identity, zone-signed, zsk-rollover)");
 }
 
 static void test_ex_unknown_key(void **state)
