@@ -1132,7 +1132,7 @@ static int run(int argc, char **argv, bool demo)
 	rc = lab_listen(sh->lab, &sh->loop, &busy, &err);
 	if (rc && busy)
 		dl_error_set(&err, DL_ERR_ENV, "port %d is taken (another lab?); run with --port N, e.g. --port %d", port,
-			     port + 1);
+			     port + 10); /* port + 1 is its DNS over TLS */
 	if (!rc)
 		rc = asked_log_attach(&sh->asked, sh->lab);
 	if (!rc) {
