@@ -639,6 +639,7 @@ static const char help_text[] =
 	"Exercises: task, hint, answer TEXT, check, solution, next, prev, goto N, list, skip\n"
 	"DNS:       dig ... (like dig; @resolver by default, @root @tld @example ... or an address),\n"
 	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
+	"Registry:  registrar register|set-ns|add-ds|remove-ds|whois|log|list ... (registrar --help)\n"
 	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
 	"           watch on|off,\n"
 	"           reload (read the workspace zones again), help, quit\n";
@@ -701,6 +702,8 @@ static void run_line(struct shell *sh, const char *input)
 		run_job(sh, cmd_validate, "validate", argc, argv);
 	} else if (!strcmp(c, "chain")) {
 		run_job(sh, cmd_chain, "chain", argc, argv);
+	} else if (!strcmp(c, "registrar")) {
+		run_job(sh, cmd_registrar, "registrar", argc, argv);
 	} else if (!strcmp(c, "servers")) {
 		say_map(sh);
 	} else if (!strcmp(c, "zone")) {
