@@ -151,10 +151,10 @@ size_t labnotify_respond(struct lab *lab, struct lab_server *s, const uint8_t *q
 	}
 	/* RFC 1996 3.7: one question, the zone's SOA, class IN. */
 	if (wq.qdcount != 1 || wq.qtype != LDNS_RR_TYPE_SOA || wq.qclass != LDNS_RR_CLASS_IN)
-		return wire_error_response(q, &wq, RCODE_FORMERR, out, cap);
+		return wire_error_response_edns(q, &wq, RCODE_FORMERR, AUTHSERVER_EDNS_SIZE, out, cap);
 	ldns_rdf *qname = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, wq.qname_len, wq.qname_lower);
 	if (!qname)
-		return wire_error_response(q, &wq, RCODE_SERVFAIL, out, cap);
+		return wire_error_response_edns(q, &wq, RCODE_SERVFAIL, AUTHSERVER_EDNS_SIZE, out, cap);
 	bool serves = false;
 	for (size_t i = 0; i < s->auth.zones.n && !serves; i++)
 		serves = ldns_dname_compare(s->auth.zones.zones[i]->origin, qname) == 0;
@@ -171,7 +171,7 @@ size_t labnotify_respond(struct lab *lab, struct lab_server *s, const uint8_t *q
 		}
 	}
 	ldns_rdf_deep_free(qname);
-	size_t n = wire_error_response(q, &wq, rcode, out, cap);
+	size_t n = wire_error_response_edns(q, &wq, rcode, AUTHSERVER_EDNS_SIZE, out, cap);
 	if (n && rcode != RCODE_NOTAUTH)
 		out[2] |= 0x04; /* AA: the answer of the zone's own server */
 	return n;
