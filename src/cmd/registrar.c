@@ -640,9 +640,14 @@ static int check_ds(struct change *ch, const ldns_rr_list *ds, struct dl_error *
 		}
 		for (size_t i = 0; !rc && i < ldns_rr_list_rr_count(ds); i++) {
 			const ldns_rr *d = ldns_rr_list_rr(ds, i);
-			bool match = false;
+			const ldns_rr *match = NULL;
 			for (size_t k = 0; k < ldns_rr_list_rr_count(keys) && !match; k++)
-				match = ldns_rr_compare_ds(d, ldns_rr_list_rr(keys, k));
+				if (ldns_rr_compare_ds(d, ldns_rr_list_rr(keys, k)))
+					match = ldns_rr_list_rr(keys, k);
+			if (match && a == 0 && !(ldns_rdf2native_int16(ldns_rr_rdf(match, 0)) & LDNS_KEY_SEP_KEY))
+				fprintf(stderr, ";; note: the DS names key %u, a zone signing key (flags 256); the parent's DS "
+						"usually names the KSK\n",
+					(unsigned)ldns_calc_keytag(match));
 			if (match)
 				continue;
 			char have[1024] = "";
