@@ -29,6 +29,7 @@ static const struct cmd commands[] = {
 	{ "sign", "sign a zone file (NSEC or NSEC3)", cmd_sign },
 	{ "ds", "print the DS record of a key signing key", cmd_ds },
 	{ "verify", "check a signed zone file: signatures, chain, keys", cmd_verify },
+	{ "registrar", "register a domain under test.: NS, glue, DS, whois, log", cmd_registrar },
 };
 
 static void usage(FILE *out)

@@ -26,6 +26,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
+int cmd_registrar(int argc, char **argv);
 
 /* Parse a port number for option opt; prints the error and returns -1. */
 int cmd_parse_port(const char *opt, const char *value);

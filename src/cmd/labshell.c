@@ -685,6 +685,7 @@ static const char help_text[] =
 	"DNS:       dig ... (like dig; @resolver by default, @root @tld @example ... or an address),\n"
 	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
 	"           walk ZONE (list a signed zone through its NSEC chain)\n"
+	"Registry:  registrar register|set-ns|add-ds|remove-ds|whois|log|list ... (registrar --help)\n"
 	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
 	"           watch on|off,\n"
 	"Resolver:  resolver status|qmin on|off|open|closed|hyperlocal on|off,\n"
@@ -777,6 +778,8 @@ static void run_line(struct shell *sh, const char *input)
 		run_job(sh, cmd_walk, "walk", argc, argv);
 	} else if (!strcmp(c, "keygen") || !strcmp(c, "sign") || !strcmp(c, "ds")) {
 		run_tool(sh, argc, argv);
+	} else if (!strcmp(c, "registrar")) {
+		run_job(sh, cmd_registrar, "registrar", argc, argv);
 	} else if (!strcmp(c, "servers")) {
 		say_map(sh);
 	} else if (!strcmp(c, "zone")) {

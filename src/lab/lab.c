@@ -12,11 +12,19 @@
 #include <sys/stat.h>
 
 #include "lab/labtls.h"
+#include "lab/labnotify.h"
 #include "lab/paths.h"
+#include "lab/registry.h"
 #include "net/addr.h"
 
 static size_t lab_on_query(void *arg, const uint8_t *q, size_t qlen, bool tcp, uint8_t *out, size_t cap)
 {
+	/* A NOTIFY (RFC 1996) changes what the server serves: the lab's, not
+	 * the answer engine's. */
+	if (labnotify_is_notify(q, qlen)) {
+		struct lab_server *s = (struct lab_server *)((char *)arg - offsetof(struct lab_server, auth));
+		return labnotify_respond(s->lab, s, q, qlen, out, cap);
+	}
 	return authserver_respond(arg, q, qlen, tcp, out, cap);
 }
 
@@ -65,6 +73,10 @@ static int find_or_load(const struct topology *topo, struct zone **zones, size_t
 		}
 	struct zone *z = NULL;
 	int rc = zone_load(file, tz->origin, &z, err);
+	if (!rc && (rc = registry_apply(topo->path, z, err)) != 0) { /* a TLD: what the registry added */
+		zone_free(z);
+		return rc;
+	}
 	if (rc) {
 		if (rc == DL_ERR_ENV) { /* name the topology line that wants the file */
 			char why[sizeof err->msg];

@@ -258,6 +258,35 @@ int labsign_zones(struct zone **zones, const struct topo_zone *const *cfg, size_
 	return rc;
 }
 
+int labsign_zone(struct zone **zp, const struct topo_zone *cfg, const ldns_rr_list *ds, const char *keydir,
+		 time_t now, struct labsign_stats *st, struct dl_error *err)
+{
+	memset(st, 0, sizeof *st);
+	uint64_t started = uv_hrtime();
+	char lockpath[4200];
+	snprintf(lockpath, sizeof lockpath, "%s/.lock", keydir);
+	if (paths_mkdirs(keydir) != 0)
+		return dl_error_set(err, DL_ERR_ENV, "cannot create the key directory %s: %s", keydir, strerror(errno));
+	int lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) != 0) {
+		int rc = dl_error_set(err, DL_ERR_ENV, "cannot lock the key directory %s: %s", keydir, strerror(errno));
+		if (lock >= 0)
+			close(lock);
+		return rc;
+	}
+	ldns_key_list *keys = NULL;
+	ldns_rr_list *dnskeys = NULL;
+	int rc = zone_keys(*zp, keydir, &keys, &dnskeys, st, err);
+	if (!rc)
+		rc = sign_one(zp, cfg, ds, keys, dnskeys, now, st, err);
+	ldns_key_list_free(keys);
+	ldns_rr_list_deep_free(dnskeys);
+	flock(lock, LOCK_UN);
+	close(lock);
+	st->ms = (double)(uv_hrtime() - started) / 1e6;
+	return rc;
+}
+
 /* Is path's content exactly text? */
 static bool same_content(const char *path, const char *text)
 {

@@ -32,6 +32,13 @@ struct labsign_stats {
 int labsign_zones(struct zone **zones, const struct topo_zone *const *cfg, size_t n, const char *keydir,
 		  time_t now, ldns_rr_list **anchor, struct labsign_stats *st, struct dl_error *err);
 
+/* Sign one zone again (*zp replaced, the unsigned one freed), as
+ * labsign_zones signed it, with its keys from keydir and the DS records ds
+ * (borrowed) of its children: for a zone whose data changed while the lab
+ * runs (a registry change, labnotify.h). */
+int labsign_zone(struct zone **zp, const struct topo_zone *cfg, const ldns_rr_list *ds, const char *keydir,
+		 time_t now, struct labsign_stats *st, struct dl_error *err);
+
 /* Write the anchor for other validators: dir/trust-anchor.ds (zone-file DS
  * records, for drill -k, unbound, ldns-verify-zone -k) and
  * dir/trust-anchor.conf (BIND's trust-anchors clause, for delv -a).  Only

@@ -342,9 +342,11 @@ expect_eq "BADVERS: empty answer" "0" "$(count ANSWER)"
 q $EX nothing.example.test A +noedns +opcode=status
 hdr "opcode STATUS: NOTIMP" NOTIMP "qr"
 expect_eq "NOTIMP: the opcode echoed" "STATUS" "$(opcode)"
+# NOTIFY is the lab's (lab/labnotify.c, tested in test_registrar.sh): a question that is
+# not a zone's SOA is malformed.
 q $EX www.example.test A +opcode=notify
-expect_eq "opcode NOTIFY: NOTIMP" "NOTIMP" "$(status)"
-expect_match "NOTIMP with EDNS: OPT echoed" '^; EDNS: version: 0' "$OUT"
+expect_eq "opcode NOTIFY, question not a zone's SOA: FORMERR" "FORMERR" "$(status)"
+expect_match "FORMERR to a NOTIFY with EDNS: OPT echoed" '^; EDNS: version: 0' "$OUT"
 
 # ---- truncation and TCP ---------------------------------------------------------------------
 q $EX big.example.test TXT +noedns +ignore
