@@ -4,7 +4,7 @@
 # demo passes them all), and what its demo shows of the ecosystem's actors.
 . tests/cli/lib.sh
 
-session_walk_and_demo ecosystem 5
+session_walk_and_demo ecosystem 11
 DEMO=$(cat "$TMP/demo.out")
 # section CMD: the demo's output of the shell command CMD, up to the next prompt.
 # The last time it ran, when it ran more than once.

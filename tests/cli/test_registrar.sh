@@ -76,7 +76,10 @@ expect_match "test. refers to ns1.student.test. with glue" "^ns1.student.test.[[
 expect_match "the NSEC chain of test. covers the delegation" "^student.test.[[:space:]].*NSEC[[:space:]].* NS RRSIG NSEC" \
 	"$(d 127.53.1.1 student.test DS +dnssec +norec)"
 wait_for "NOTIFY" "$TMP/serve.out"
-expect_match "wiretap: the NOTIFY to the TLD server" "NOTIFY" "$(cat "$TMP/serve.out")"
+expect_match "wiretap: the NOTIFY to the TLD server" "-> tld\(127\.53\.1\.1\)  test\. SOA\? \(opcode NOTIFY\)" "$(cat "$TMP/serve.out")"
+wait_for "NOTIFY for test. acknowledged" "$TMP/serve.out"
+expect_match "wiretap: its answer is an acknowledgement, not a NODATA" \
+	"<- tld\(127\.53\.1\.1\)  NOERROR \[aa\]  NOTIFY for test\. acknowledged$" "$(cat "$TMP/serve.out")"
 reg whois student.test
 expect_match "whois: registrar" "^registrar: +registrar" "$OUT"
 expect_match "whois: name server and glue" "^name server: ns1.student.test. 127.53.3.1 \(glue\)" "$OUT"
