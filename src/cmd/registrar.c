@@ -41,6 +41,8 @@ static const char usage[] =
 	"                     servers serve (the registry asks them).\n"
 	"  remove-ds NAME [TAG | --all]\n"
 	"                     remove a DS record (the only one, or by key tag)\n"
+	"  delete NAME        end the registration: the TLD no longer delegates\n"
+	"                     NAME (its NS, glue and DS go)\n"
 	"  whois NAME         who registered NAME, when, its servers, glue and DS\n"
 	"  log [NAME]         every change, oldest first\n"
 	"  list               the registered domains\n"
@@ -57,15 +59,18 @@ static const char usage[] =
 	"  dnslab registrar add-ds student.test Kstudent.test.+013+12345.key\n"
 	"  dnslab registrar whois student.test\n"
 	"\n"
+	"Registering a name again with the same name servers and glue changes\n"
+	"nothing and is not an error, so a lab's steps can be run twice.\n"
+	"\n"
 	"Exit status: 0 done, 2 an invalid request (nothing changed), 3 the lab or\n"
 	"the files could not be used.\n";
 
 #define MAX_POS 64
 #define MAX_GLUE 16
 
-enum sub { SUB_REGISTER, SUB_SET_NS, SUB_ADD_DS, SUB_REMOVE_DS, SUB_WHOIS, SUB_LOG, SUB_LIST };
+enum sub { SUB_REGISTER, SUB_SET_NS, SUB_ADD_DS, SUB_REMOVE_DS, SUB_DELETE, SUB_WHOIS, SUB_LOG, SUB_LIST };
 
-static const char *const sub_names[] = { "register", "set-ns", "add-ds", "remove-ds", "whois", "log", "list" };
+static const char *const sub_names[] = { "register", "set-ns", "add-ds", "remove-ds", "delete", "whois", "log", "list" };
 
 struct req {
 	enum sub sub;
@@ -137,8 +142,8 @@ static int parse(int argc, char **argv, struct req *r)
 		fprintf(stderr, "dnslab registrar: which command? e.g. dnslab registrar whois student.test\n\n%s", usage);
 		return 2;
 	}
-	static const size_t min_pos[] = { 2, 2, 2, 1, 1, 0, 0 };
-	static const size_t max_pos[] = { MAX_POS, MAX_POS, MAX_POS, 2, 1, 1, 0 };
+	static const size_t min_pos[] = { 2, 2, 2, 1, 1, 1, 0, 0 };
+	static const size_t max_pos[] = { MAX_POS, MAX_POS, MAX_POS, 2, 1, 1, 1, 0 };
 	if (r->npos < min_pos[r->sub] || r->npos > max_pos[r->sub]) {
 		fprintf(stderr, "dnslab registrar %s: %s arguments\n\n%s", sub_names[r->sub],
 			r->npos < min_pos[r->sub] ? "missing" : "too many", usage);
@@ -420,6 +425,8 @@ struct change {
 	uint32_t ttl;            /* the delegation TTL: the TLD's apex NS TTL */
 	char what[2048];         /* for the log */
 	char done[2048];         /* for the user */
+	bool unchanged;          /* register again, as it stands: nothing to do */
+	bool deleting;           /* delete: d goes once the change is logged */
 };
 
 static void append(char *buf, size_t len, const char *fmt, const char *a, const char *b)
@@ -502,6 +509,60 @@ static int do_delegation(struct change *ch, bool create, struct dl_error *err)
 	ldns_rr_list_deep_free(ch->d->glue);
 	ch->d->ns = ns;
 	ch->d->glue = glue;
+	return 0;
+}
+
+/* register of a name already registered: the same name servers and glue
+ * again is no change (a lab's steps may run twice); anything else is
+ * refused, since set-ns is the way to change them. */
+static int register_again(struct change *ch, struct dl_error *err)
+{
+	struct req *r = ch->r;
+	char nm[300];
+	str(ch->name, nm, sizeof nm);
+	ldns_rr_list *ns = NULL, *glue = NULL, *outside = NULL;
+	int rc = registry_build_delegation(ch->name, r->pos + 1, r->npos - 1, r->glue, r->nglue, ch->ttl, &ns, &glue,
+					   &outside, err);
+	ldns_rr_list_deep_free(outside);
+	if (rc)
+		return rc;
+	ldns_rr_list *had_ns = ldns_rr_list_clone(ch->d->ns), *had_glue = ldns_rr_list_clone(ch->d->glue);
+	bool same = had_ns && had_glue;
+	if (same) {
+		ldns_rr_list_sort(ns);
+		ldns_rr_list_sort(glue);
+		ldns_rr_list_sort(had_ns);
+		ldns_rr_list_sort(had_glue);
+		same = !ldns_rr_list_compare(ns, had_ns) && !ldns_rr_list_compare(glue, had_glue);
+	}
+	ldns_rr_list_deep_free(ns);
+	ldns_rr_list_deep_free(glue);
+	ldns_rr_list_deep_free(had_ns);
+	ldns_rr_list_deep_free(had_glue);
+	if (!same)
+		return dl_error_set(err, DL_ERR_INPUT,
+				    "%s is already registered, with other name servers (see dnslab registrar whois %s; "
+				    "set-ns changes them)",
+				    nm, nm);
+	ch->unchanged = true;
+	snprintf(ch->done, sizeof ch->done, "%s is already registered with these name servers and glue: nothing changed",
+		 nm);
+	return 0;
+}
+
+/* delete: the log names what the TLD stops publishing. */
+static int do_delete(struct change *ch)
+{
+	char nm[300], data[1024];
+	str(ch->name, nm, sizeof nm);
+	snprintf(ch->what, sizeof ch->what, "delete %s: ", nm);
+	describe_delegation(ch->what, sizeof ch->what, ch->d->ns, ch->d->glue);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ch->d->ds); i++) {
+		rr_data(ldns_rr_list_rr(ch->d->ds, i), data, sizeof data);
+		append(ch->what, sizeof ch->what, "; DS %s%s", data, "");
+	}
+	snprintf(ch->done, sizeof ch->done, "deleted %s: the registry no longer delegates it", nm);
+	ch->deleting = true;
 	return 0;
 }
 
@@ -766,7 +827,7 @@ static int prepare(struct change *ch, struct dl_error *err)
 				    nm, ch->tz->file);
 	ch->d = registry_find(ch->reg, ch->name);
 	if (r->sub == SUB_REGISTER && ch->d)
-		return dl_error_set(err, DL_ERR_INPUT, "%s is already registered (see dnslab registrar whois %s)", nm, nm);
+		return register_again(ch, err);
 	if (r->sub != SUB_REGISTER && !ch->d)
 		return dl_error_set(err, DL_ERR_INPUT, "%s is not registered; register it first", nm);
 	switch (r->sub) {
@@ -777,6 +838,8 @@ static int prepare(struct change *ch, struct dl_error *err)
 		return do_add_ds(ch, err);
 	case SUB_REMOVE_DS:
 		return do_remove_ds(ch, err);
+	case SUB_DELETE:
+		return do_delete(ch);
 	default:
 		return dl_error_set(err, DL_ERR_USAGE, "not a change");
 	}
@@ -831,19 +894,34 @@ static int change(struct req *r)
 		rc = prepare(&ch, &err);
 	}
 	uint32_t serial = 0;
+	if (!rc && ch.unchanged) {
+		registry_unlock(lock);
+		printf("registrar: %s\n", ch.done);
+		labclient_stop(&ch.c);
+		int run = labclient_run(&ch.c);
+		ldns_rdf_deep_free(ch.name);
+		zone_free(ch.file);
+		registry_free(ch.reg);
+		return run;
+	}
 	if (!rc) {
 		time_t now = time(NULL), lab_now = (time_t)labclock_now(&ch.c.lab->clock);
 		char who[300], nm[300];
 		serial = registry_next_serial(ch.reg, ldns_rdf2native_int32(ldns_rr_rdf(ch.file->soa, 2)));
 		ch.reg->serial = serial;
 		ch.reg->has_serial = true;
-		ch.d->updated = now;
-		ch.d->updated_lab = lab_now;
-		if (r->sub == SUB_REGISTER) {
-			ch.d->created = now;
-			ch.d->created_lab = lab_now;
+		if (ch.deleting) {
+			registry_remove(ch.reg, ch.d);
+			ch.d = NULL;
+		} else {
+			ch.d->updated = now;
+			ch.d->updated_lab = lab_now;
+			if (r->sub == SUB_REGISTER) {
+				ch.d->created = now;
+				ch.d->created_lab = lab_now;
+			}
+			ch.d->serial = serial;
 		}
-		ch.d->serial = serial;
 		if (registry_log(ch.reg, now, lab_now, user_name(who, sizeof who), str(ch.name, nm, sizeof nm), serial,
 				 ch.what) != 0)
 			rc = dl_error_set(&err, DL_ERR_NOMEM, "out of memory");

@@ -107,6 +107,16 @@ struct reg_domain *registry_find(const struct registry *r, const ldns_rdf *name)
 	return NULL;
 }
 
+void registry_remove(struct registry *r, struct reg_domain *d)
+{
+	size_t i = (size_t)(d - r->domains);
+	if (i >= r->n)
+		return;
+	domain_free(d);
+	memmove(&r->domains[i], &r->domains[i + 1], (r->n - i - 1) * sizeof *d);
+	r->n--;
+}
+
 struct reg_domain *registry_add(struct registry *r, const ldns_rdf *name, time_t now, time_t now_lab)
 {
 	if (r->n == r->cap) {

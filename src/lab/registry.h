@@ -81,6 +81,10 @@ void registry_unlock(int fd);
 /* The domain name (borrowed) or NULL. */
 struct reg_domain *registry_find(const struct registry *r, const ldns_rdf *name);
 
+/* Take d (one of r's domains) out of the registry and free it: the TLD
+ * delegates it no more. */
+void registry_remove(struct registry *r, struct reg_domain *d);
+
 /* A new, empty domain (NS, glue, DS lists empty) owned by r. */
 struct reg_domain *registry_add(struct registry *r, const ldns_rdf *name, time_t now, time_t now_lab);
 

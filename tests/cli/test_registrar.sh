@@ -91,8 +91,12 @@ expect_eq "whois --json: the glue" "127.53.3.1 $S1" \
 reg log student.test
 expect_match "log: who changed what" "registrar \(.*\)  student.test. serial $S1: register student.test.: NS ns1.student.test.; glue ns1.student.test. A 127.53.3.1" "$OUT"
 S0=$S1
-refused "register of a taken name" "student.test. is already registered" \
-	register student.test ns1.student.test --glue 127.53.3.1
+reg register student.test ns1.student.test --glue 127.53.3.1
+expect_eq "register again, the same: exit 0 (a lab's steps may run twice)" 0 "$RC"
+expect_match "register again, the same: nothing changed" "^registrar: student.test. is already registered with these name servers and glue: nothing changed$" "$OUT"
+expect_eq "register again, the same: test. serial unchanged" "$S0" "$(serial)"
+refused "register of a taken name, other name servers" "student.test. is already registered, with other name servers" \
+	register student.test ns1.example.test
 refused "a DS for a zone that serves no key" "matches no DNSKEY that student.test. serves: ns1.student.test. \(127.53.3.1\) publishes no DNSKEY" \
 	add-ds student.test "12345 13 2 0000000000000000000000000000000000000000000000000000000000000000"
 refused "a DS that is not one" "'12345 13' is not a DS record" add-ds student.test 12345 13
@@ -134,6 +138,21 @@ check "lab stops cleanly" stop_lab
 start_lab --topology "$TOPO" || exit 1
 expect_eq "after restart: same serial" "$S1" "$(serial)"
 expect_eq "after restart: www.student.test resolves" "192.0.2.200" "$(d 127.53.0.53 www.student.test A +short)"
+reg delete student.test
+expect_eq "delete: exit 0" 0 "$RC"
+expect_match "delete: the registry no longer delegates it" "^registrar: deleted student.test.: the registry no longer delegates it \(test. serial $((S1 + 1))\)$" "$OUT"
+expect_eq "delete: test. serial went up" "$((S1 + 1))" "$(serial)"
+expect_match "delete: test. answers NXDOMAIN for student.test. again" "status: NXDOMAIN" "$(d 127.53.1.1 student.test NS +norec)"
+reg list
+expect_eq "delete: list is empty" "No domains are registered yet." "$OUT"
+reg log
+expect_match "delete: logged, with what went" "serial $((S1 + 1)): delete student.test.: NS ns1.student.test.; glue ns1.student.test. A 127.53.3.1" "$OUT"
+S0=$((S1 + 1))
+refused "delete of an unregistered name" "student.test. is not registered" delete student.test
+reg register student.test ns1.student.test --glue 127.53.3.1
+expect_eq "register after delete: exit 0" 0 "$RC"
+S1=$((S1 + 2))
+expect_eq "register after delete: test. serial went up again" "$S1" "$(serial)"
 check "lab stops cleanly" stop_lab
 
 # --- no lab running: stored, served at the next start -------------------------

@@ -125,6 +125,44 @@ static void test_round_trip(void **state)
 	registry_free(back);
 }
 
+/* delete: the domain goes, the others stay in order, and a saved registry
+ * with none left loads back empty but keeps its serial and log. */
+static void test_remove(void **state)
+{
+	(void)state;
+	struct registry *r = empty();
+	struct dl_error err = { 0, "" };
+	char *ns1[] = { "ns1.one.test" }, *ns2[] = { "ns1.two.test" }, *ns3[] = { "ns1.three.test" };
+	char *g1[] = { "127.53.3.1" }, *g2[] = { "127.53.3.2" }, *g3[] = { "127.53.3.3" };
+	assert_int_equal(delegate(r, "one.test", ns1, 1, g1, 1, &err), 0);
+	assert_int_equal(delegate(r, "two.test", ns2, 1, g2, 1, &err), 0);
+	assert_int_equal(delegate(r, "three.test", ns3, 1, g3, 1, &err), 0);
+	ldns_rdf *two = ldns_dname_new_frm_str("two.test.");
+	registry_remove(r, registry_find(r, two));
+	assert_int_equal(r->n, 2);
+	assert_null(registry_find(r, two));
+	char *a = ldns_rdf2str(r->domains[0].name), *b = ldns_rdf2str(r->domains[1].name);
+	assert_string_equal(a, "one.test.");
+	assert_string_equal(b, "three.test.");
+	free(a);
+	free(b);
+	registry_remove(r, &r->domains[0]);
+	registry_remove(r, &r->domains[0]);
+	assert_int_equal(r->n, 0);
+	r->serial = 2026112504;
+	r->has_serial = true;
+	assert_int_equal(registry_log(r, 1, 2, "registrar (me)", "two.test.", 2026112504, "delete two.test."), 0);
+	assert_int_equal(registry_save(r, &err), 0);
+	registry_free(r);
+	struct registry *back = NULL;
+	assert_int_equal(registry_load(dir, "test.", &back, &err), 0);
+	assert_int_equal(back->n, 0);
+	assert_int_equal(back->serial, 2026112504);
+	assert_int_equal(back->nlog, 1);
+	registry_free(back);
+	ldns_rdf_deep_free(two);
+}
+
 /* Each invalid request: refused with its reason. */
 static void expect_refused(const char *name, char **ns, size_t nns, char **glue, size_t nglue, const char *why)
 {
@@ -342,7 +380,7 @@ static void test_apply(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_round_trip), T(test_invalid_requests), T(test_outside_ns_returned), T(test_serials),
+		T(test_round_trip), T(test_remove), T(test_invalid_requests), T(test_outside_ns_returned), T(test_serials),
 		T(test_corrupt_file), T(test_dir), T(test_apply),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
