@@ -155,15 +155,13 @@ static void summarize(const struct net_event *nev, struct summary *s)
 	const ldns_rr_list *an = ldns_pkt_answer(p), *ns = ldns_pkt_authority(p);
 	size_t nan = ldns_rr_list_rr_count(an);
 	char brief[700];
-	if (ldns_pkt_get_opcode(p) != LDNS_PACKET_QUERY) {
+	if (ldns_pkt_get_opcode(p) == LDNS_PACKET_NOTIFY) {
 		/* A NOTIFY's answer has no data to summarise: it only says
 		 * whether the server took the notice (RFC 1996 4.7). */
-		char *op = ldns_pkt_opcode2str(ldns_pkt_get_opcode(p));
 		s->kind = rcode == LDNS_RCODE_NOERROR ? "ack" : "error";
-		snprintf(s->detail, sizeof s->detail, "%s for %s %s%s", op ? op : "?", s->qname,
+		snprintf(s->detail, sizeof s->detail, "NOTIFY for %s %s%s", s->qname,
 			 rcode == LDNS_RCODE_NOERROR ? "acknowledged" : "refused: ",
 			 rcode == LDNS_RCODE_NOERROR ? "" : s->rcode);
-		free(op);
 		ldns_pkt_free(p);
 		return;
 	}
