@@ -222,7 +222,9 @@ static void client_answer(struct resolver_client *c, const struct iter_result *r
 	ldns_pkt_set_qr(p, true);
 	ldns_pkt_set_rd(p, (wq->flags & WIRE_FLAG_RD) != 0);
 	ldns_pkt_set_cd(p, (wq->flags & WIRE_FLAG_CD) != 0);
-	ldns_pkt_set_ra(p, true);
+	/* RA says whether recursion is available to this client: not to one
+	 * outside the clients list (BIND clears it there too). */
+	ldns_pkt_set_ra(p, !(res->rcode == LDNS_RCODE_REFUSED && res->ede == EDE_PROHIBITED));
 	ldns_pkt_set_ad(p, ad);
 	ldns_pkt_set_rcode(p, (uint8_t)res->rcode);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(res->answer); i++)

@@ -60,6 +60,7 @@ ctl "clock reset" 'real time \+0 s'
 out=$(dig -b $OFFNET @$RES -p "$PORT" +time=2 +tries=1 www.example.test)
 expect_match "from off-net ($OFFNET, outside the clients list): REFUSED" "status: REFUSED" "$out"
 expect_match "... with EDE 18 (Prohibited)" "EDE: 18 \(Prohibited\)" "$out"
+expect_match "... and RA clear: recursion is not available to this client" "flags: qr rd; QUERY: 1, ANSWER: 0" "$out"
 check "resolver open warns about amplification" ctl "resolver open" '^resolver: OPEN: .*RFC 5358'
 out=$(dig -b $OFFNET @$RES -p "$PORT" +time=2 +tries=1 www.example.test)
 expect_match "open: the off-net query is answered" "status: NOERROR" "$out"
