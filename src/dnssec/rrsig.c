@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rrsig_key_init(struct rrsig_key *k, const ldns_rr *dnskey)
+int rrsig_key_init_deferred(struct rrsig_key *k, const ldns_rr *dnskey)
 {
 	memset(k, 0, sizeof *k);
 	if (!dnskey || ldns_rr_get_type(dnskey) != LDNS_RR_TYPE_DNSKEY || ldns_rr_rd_count(dnskey) < 4)
@@ -13,9 +13,24 @@ int rrsig_key_init(struct rrsig_key *k, const ldns_rr *dnskey)
 	k->tag = ldns_calc_keytag(dnskey);
 	k->flags = ldns_rdf2native_int16(ldns_rr_rdf(dnskey, 0));
 	k->alg = ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2));
-	const ldns_rdf *pub = ldns_rr_rdf(dnskey, 3);
+	return 0;
+}
+
+void rrsig_key_prepare(struct rrsig_key *k)
+{
+	if (k->prepared || !k->dnskey)
+		return;
+	k->prepared = true;
+	const ldns_rdf *pub = ldns_rr_rdf(k->dnskey, 3);
 	if (k->alg == LDNS_ECDSAP256SHA256 && pub)
 		k->pkey = ldns_ecdsa2pkey_raw(ldns_rdf_data(pub), ldns_rdf_size(pub), k->alg);
+}
+
+int rrsig_key_init(struct rrsig_key *k, const ldns_rr *dnskey)
+{
+	if (rrsig_key_init_deferred(k, dnskey) != 0)
+		return -1;
+	rrsig_key_prepare(k);
 	return 0;
 }
 
@@ -203,6 +218,30 @@ static ldns_status signed_data(struct rrsig_cache *c, const ldns_rr_list *set, c
 		else
 			ldns_buffer_write(c->data, c->pos[i].p, c->pos[i].len);
 	return LDNS_STATUS_OK;
+}
+
+int rrsig_memo_key(const ldns_rr_list *set, const ldns_rr *sig, const ldns_rr *dnskey, uint8_t out[32])
+{
+	ldns_buffer *b = ldns_buffer_new(512);
+	if (!b)
+		return -1;
+	bool ok = ldns_rr_rdata2buffer_wire(b, dnskey) == LDNS_STATUS_OK &&
+		  ldns_rr_rdata2buffer_wire(b, sig) == LDNS_STATUS_OK;
+	for (size_t i = 0; ok && i < ldns_rr_list_rr_count(set); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(set, i);
+		ok = ldns_rdf2buffer_wire_canonical(b, ldns_rr_owner(rr)) == LDNS_STATUS_OK &&
+		     ldns_buffer_reserve(b, 4);
+		if (ok) {
+			ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_type(rr));
+			ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_class(rr));
+			ok = ldns_rr_rdata2buffer_wire(b, rr) == LDNS_STATUS_OK;
+		}
+	}
+	unsigned int n = 0;
+	ok = ok && EVP_Digest(ldns_buffer_begin(b), ldns_buffer_position(b), out, &n, EVP_sha256(), NULL) == 1 &&
+	     n == 32;
+	ldns_buffer_free(b);
+	return ok ? 0 : -1;
 }
 
 ldns_status rrsig_verify(const ldns_rr_list *set, const ldns_rr *sig, const struct rrsig_key *k, time_t at)

@@ -6,6 +6,7 @@
 #ifndef DNSLAB_RRSIG_H
 #define DNSLAB_RRSIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -18,6 +19,7 @@ struct rrsig_key {
 	uint8_t alg;
 	uint16_t flags;
 	EVP_PKEY *pkey;        /* owned; NULL when ldns does the work */
+	bool prepared;         /* pkey made (or not needed) */
 };
 
 /* Prepare dnskey (borrowed: it must outlive k).  0, or -1 when it is not a
@@ -25,11 +27,25 @@ struct rrsig_key {
 int rrsig_key_init(struct rrsig_key *k, const ldns_rr *dnskey);
 void rrsig_key_clear(struct rrsig_key *k);
 
+/* As rrsig_key_init, without the OpenSSL key: a validator that answers
+ * from its memo of verified signatures (keycache.h) mostly never needs it,
+ * and importing an EC key costs as much as a check.  rrsig_key_prepare
+ * makes it before the first rrsig_verify. */
+int rrsig_key_init_deferred(struct rrsig_key *k, const ldns_rr *dnskey);
+void rrsig_key_prepare(struct rrsig_key *k);
+
 /* Does sig (an RRSIG over set, whose records share owner and type) verify
  * with k at time at (RFC 4034 3.1.5 serial arithmetic on the window)?
  * LDNS_STATUS_OK, or the ldns status saying why not
  * (LDNS_STATUS_CRYPTO_SIG_EXPIRED, ..._NOT_INCEPTED, ..._BOGUS ...). */
 ldns_status rrsig_verify(const ldns_rr_list *set, const ldns_rr *sig, const struct rrsig_key *k, time_t at);
+
+/* The memo key of a check: SHA-256 over everything the verification reads
+ * (the DNSKEY's rdata, the whole RRSIG rdata with its signature, and each
+ * record's owner, type, class and rdata; not the TTLs, which the RRSIG's
+ * original TTL replaces), so equal keys mean an equal outcome.  0, or -1
+ * (out of memory: just check). */
+int rrsig_memo_key(const ldns_rr_list *set, const ldns_rr *sig, const ldns_rr *dnskey, uint8_t out[32]);
 
 /* For many checks on one thread (`dnslab verify` makes one per thread): the
  * OpenSSL verification context of each key, made on first use and kept,

@@ -23,6 +23,25 @@ void keycache_flush(struct keycache *kc)
 		entry_clear(&kc->e[i]);
 	kc->n = 0;
 	kc->hand = 0;
+	memset(kc->memo_used, 0, sizeof kc->memo_used);
+}
+
+static size_t memo_slot(const uint8_t key[32])
+{
+	return ((size_t)key[0] | (size_t)key[1] << 8) % SIGMEMO_SLOTS;
+}
+
+bool keycache_sig_known(const struct keycache *kc, const uint8_t key[32])
+{
+	size_t i = memo_slot(key);
+	return kc->memo_used[i] && !memcmp(kc->memo[i], key, 32);
+}
+
+void keycache_sig_remember(struct keycache *kc, const uint8_t key[32])
+{
+	size_t i = memo_slot(key);
+	memcpy(kc->memo[i], key, 32);
+	kc->memo_used[i] = 1;
 }
 
 void keycache_flush_below(struct keycache *kc, const ldns_rdf *name)

@@ -8,7 +8,9 @@
 #ifndef DNSLAB_KEYCACHE_H
 #define DNSLAB_KEYCACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ldns/ldns.h>
 
@@ -25,10 +27,21 @@ struct kc_entry {
 
 #define KEYCACHE_SLOTS 256
 
+/* Signatures already verified: a digest of each (DNSKEY, RRSIG, RRset)
+ * whose signature checked out (rrsig_memo_key).  Verification is a pure
+ * function of those bytes, so a second answer from the cache skips the
+ * public-key operation (tens of microseconds) and keeps only the cheap
+ * checks: the key still in a proven DNSKEY set, the validity window on the
+ * lab clock.  A DNSKEY set fetched again without the key still fails, as a
+ * cold check would.  Direct-mapped: a collision only costs a new check. */
+#define SIGMEMO_SLOTS 4096
+
 struct keycache {
 	struct kc_entry e[KEYCACHE_SLOTS];
 	size_t n;
 	size_t hand; /* the next slot to reuse when full */
+	uint8_t memo[SIGMEMO_SLOTS][32];
+	uint8_t memo_used[SIGMEMO_SLOTS];
 };
 
 void keycache_init(struct keycache *kc);
@@ -38,6 +51,10 @@ void keycache_flush_below(struct keycache *kc, const ldns_rdf *name);
 
 /* The live entry for name at now, or NULL (borrowed until the next put). */
 const struct kc_entry *keycache_get(struct keycache *kc, const ldns_rdf *name, double now);
+
+/* Has the signature with this memo key (rrsig_memo_key) verified before? */
+bool keycache_sig_known(const struct keycache *kc, const uint8_t key[32]);
+void keycache_sig_remember(struct keycache *kc, const uint8_t key[32]);
 
 /* Remember name (copied; keys copied too) until now + ttl. */
 void keycache_put(struct keycache *kc, const ldns_rdf *name, enum kc_state state, const ldns_rr_list *keys,

@@ -145,7 +145,7 @@ static void keyset_fill(struct keyset *ks, const ldns_rr_list *keys)
 {
 	ks->n = 0;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(keys) && ks->n < MAX_KEYS; i++)
-		if (rrsig_key_init(&ks->k[ks->n], ldns_rr_list_rr(keys, i)) == 0)
+		if (rrsig_key_init_deferred(&ks->k[ks->n], ldns_rr_list_rr(keys, i)) == 0)
 			ks->n++;
 }
 
@@ -183,7 +183,7 @@ static void describe(const ldns_rr *first, const ldns_rdf *zone, char owner[VALR
 /* Check rrset (one owner and type) against its RRSIGs in sigs with the zone
  * keys in keys (a DNSKEY list) of signer zone.  True when one signature
  * verifies; else c says why. */
-static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr_list *sigs, const struct keyset *keys,
+static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr_list *sigs, struct keyset *keys,
 			 const ldns_rdf *zone, struct check *c)
 {
 	memset(c, 0, sizeof *c);
@@ -212,7 +212,7 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 			continue;
 		}
 		for (size_t k = 0; k < keys->n; k++) {
-			const struct rrsig_key *key = &keys->k[k];
+			struct rrsig_key *key = &keys->k[k];
 			if (key->tag != c->sig.tag || key->alg != c->sig.alg)
 				continue;
 			key_found = true;
@@ -228,7 +228,15 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 			}
 			tried++;
 			v->rep.validations++;
-			ldns_status s = rrsig_verify(rrset, sig, key, (time_t)now);
+			uint8_t memo[32];
+			bool memo_ok = v->kc && rrsig_memo_key(rrset, sig, key->dnskey, memo) == 0;
+			ldns_status s = LDNS_STATUS_OK;
+			if (!memo_ok || !keycache_sig_known(v->kc, memo)) {
+				rrsig_key_prepare(key);
+				s = rrsig_verify(rrset, sig, key, (time_t)now);
+			}
+			if (s == LDNS_STATUS_OK && memo_ok)
+				keycache_sig_remember(v->kc, memo);
 			if (s == LDNS_STATUS_OK) {
 				c->sig.verified = true;
 				c->labels = ldns_rdf2native_int8(ldns_rr_rrsig_labels(sig));
@@ -551,7 +559,7 @@ static void zone_keys(struct validator *v, struct vzone *z, const struct fetched
 /* The NSEC or NSEC3 records of a response's authority section with their
  * signatures checked by zone's keys.  Returns the verified records
  * (borrowed in a new list) or NULL with c filled. */
-static ldns_rr_list *verified_proof(struct validator *v, const ldns_rr_list *auth, const struct vzone *z,
+static ldns_rr_list *verified_proof(struct validator *v, const ldns_rr_list *auth, struct vzone *z,
 				    struct check *c, unsigned *iterations)
 {
 	ldns_rr_list *out = ldns_rr_list_new();

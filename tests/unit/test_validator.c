@@ -31,6 +31,7 @@
 #include "dnssec/keys.h"
 #include "lab/lab.h"
 #include "lab/labsign.h"
+#include "dnssec/rrsig.h"
 #include "resolver/keycache.h"
 #include "resolver/validator.h"
 
@@ -1730,6 +1731,73 @@ static void test_keycache_second_answer_costs_one_check(void **state)
 	assert_int_equal(kc.n, 0);
 }
 
+/* The memo of verified signatures: the same answer again is secure without
+ * a new public-key check, but only the exact bytes that verified count: a
+ * changed address, or the same answer past its signature's end, is judged
+ * afresh. */
+static void test_keycache_signature_memo(void **state)
+{
+	struct keycache kc;
+	keycache_init(&kc);
+	struct ctx c = at(&labw);
+	c.kc = &kc;
+	struct answer a = resolve_in(&labw, "www.example.test.", LDNS_RR_TYPE_A);
+	validate_answer(&c, "www.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_SECURE, 0);
+	/* The memo key of the A RRset's check is remembered; the TTLs are not
+	 * part of it (a cached answer's TTL counts down). */
+	ldns_rr_list *set = ldns_rr_list_new(), *keys = NULL;
+	ldns_rr *sig = NULL;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(a.an); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(a.an, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A)
+			ldns_rr_list_push_rr(set, ldns_rr_clone(rr));
+		else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG)
+			sig = rr;
+	}
+	assert_non_null(sig);
+	ldns_rdf *zone = ldns_dname_new_frm_str("example.test.");
+	const struct kc_entry *e = keycache_get(&kc, zone, c.now);
+	assert_non_null(e);
+	keys = e->keys;
+	uint16_t tag = ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig));
+	const ldns_rr *zsk = NULL;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(keys); i++)
+		if (ldns_calc_keytag(ldns_rr_list_rr(keys, i)) == tag)
+			zsk = ldns_rr_list_rr(keys, i);
+	assert_non_null(zsk);
+	uint8_t m1[32], m2[32];
+	assert_int_equal(rrsig_memo_key(set, sig, zsk, m1), 0);
+	assert_true(keycache_sig_known(&kc, m1));
+	ldns_rr_set_ttl(ldns_rr_list_rr(set, 0), 7);
+	assert_int_equal(rrsig_memo_key(set, sig, zsk, m2), 0);
+	assert_memory_equal(m1, m2, 32);
+	/* Another address: another key, not known. */
+	set_rdf(ldns_rr_list_rr(set, 0), ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, "192.0.2.66"), 0);
+	assert_int_equal(rrsig_memo_key(set, sig, zsk, m2), 0);
+	assert_memory_not_equal(m1, m2, 32);
+	assert_false(keycache_sig_known(&kc, m2));
+	ldns_rr_list_deep_free(set);
+	/* The same answer again: secure, from the memo. */
+	a = resolve_in(&labw, "www.example.test.", LDNS_RR_TYPE_A);
+	validate_answer(&c, "www.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_SECURE, 0);
+	/* A forged address with the remembered signature: still bogus. */
+	a = resolve_in(&labw, "www.example.test.", LDNS_RR_TYPE_A);
+	set_rdf(find(a.an, LDNS_RR_TYPE_A, 0), ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, "192.0.2.66"), 0);
+	validate_answer(&c, "www.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_BOGUS, EDE_DNSSEC_BOGUS);
+	/* Past the signature's end the memo does not help: expired. */
+	c.now += 40 * DAY;
+	a = resolve_in(&labw, "www.example.test.", LDNS_RR_TYPE_A);
+	validate_answer(&c, "www.example.test.", LDNS_RR_TYPE_A, &a);
+	expect_verdict(VAL_BOGUS, EDE_SIG_EXPIRED);
+	/* flush forgets it. */
+	keycache_flush(&kc);
+	assert_false(keycache_sig_known(&kc, m1));
+	ldns_rdf_deep_free(zone);
+}
+
 static void test_keycache_bogus_is_not_remembered(void **state)
 {
 	struct keycache kc;
@@ -1818,7 +1886,7 @@ int main(void)
 		T(test_bug_nsec3_root_nxdomain),
 		T(test_bug_deep_delegation_exhausts_budget),
 		T(test_keycache_second_answer_costs_one_check),
-		T(test_keycache_bogus_is_not_remembered),
+		T(test_keycache_signature_memo), T(test_keycache_bogus_is_not_remembered),
 		T(test_keycache_entries),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
