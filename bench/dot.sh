@@ -16,17 +16,18 @@
 # cost of TLS itself (DoT/UDP) can be told from that of the answer path.
 #
 # measured on 2026-11-25, Debian 12 VM (2 CPUs), Unbound 1.17.1, dnsperf
-# 2.11, build/dnslab, defaults, on a busy shared machine (load average 6.5:
-# other engineers' tests), medians of 3 rounds:
+# 2.11, build/dnslab, defaults, medians of 3 rounds
+# (DNSLAB=build/dnslab sh bench/dot.sh):
 #                      dnslab        Unbound       dnslab/Unbound
-#     DoT queries/s     3086          12916          0.24
-#     UDP queries/s     3086          92141          0.03
-#     DoT/UDP           1.00           0.14
-#   dnslab's DoT costs nothing over its UDP: both are held to ~3000 q/s by
-#   the resolver's answer path for a cached, validated name (perf: ECDSA
-#   verification, EC_POINT_mul and BN_*, and malloc on every answer), not
-#   by TLS.  Unbound answers local-data over UDP 7x faster than over DoT.
-#   The DoT ratio will follow the resolver's cached-answer speed.
+#     DoT queries/s    24873          12841          1.94
+#     UDP queries/s    29291         259197          0.11
+#     DoT/UDP           0.85           0.05
+#   Before the validator's memo of verified signatures (keycache.h) the
+#   same run gave dnslab 3086 q/s on both: every cached answer cost an EC
+#   key import and an ECDSA verification.  Now dnslab's UDP path is held by
+#   the ldns packet work of a cached answer (parse, clone, build: malloc),
+#   and Unbound's local-data answer skips resolution and validation
+#   altogether, so the UDP ratio is an upper bound on the gap.
 #
 # usage: sh bench/dot.sh   (no root needed: both listen on free high ports)
 # Environment (all optional):
