@@ -59,8 +59,9 @@ static const char usage[] =
 	"  dnslab registrar add-ds student.test Kstudent.test.+013+12345.key\n"
 	"  dnslab registrar whois student.test\n"
 	"\n"
-	"Registering a name again with the same name servers and glue changes\n"
-	"nothing and is not an error, so a lab's steps can be run twice.\n"
+	"Registering a name again with the same name servers and glue, or adding\n"
+	"a DS it already has, changes nothing and is not an error, so a lab's\n"
+	"steps can be run twice.\n"
 	"\n"
 	"Exit status: 0 done, 2 an invalid request (nothing changed), 3 the lab or\n"
 	"the files could not be used.\n";
@@ -734,11 +735,31 @@ static int do_add_ds(struct change *ch, struct dl_error *err)
 	int rc = ds ? parse_ds(ch, ds, err) : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	char nm[300], data[1024];
 	str(ch->name, nm, sizeof nm);
-	for (size_t i = 0; !rc && i < ldns_rr_list_rr_count(ds); i++)
-		if (ldns_rr_list_contains_rr(ch->d->ds, ldns_rr_list_rr(ds, i))) {
-			rr_data(ldns_rr_list_rr(ds, i), data, sizeof data);
-			rc = dl_error_set(err, DL_ERR_INPUT, "%s already has the DS %s", nm, data);
-		}
+	/* A DS the registry already holds is no change (a lab's steps may run
+	 * twice); only the others are checked and added. */
+	ldns_rr_list *fresh = rc ? NULL : ldns_rr_list_new();
+	if (!rc && !fresh)
+		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < ldns_rr_list_rr_count(ds); i++) {
+		ldns_rr *d = ldns_rr_list_rr(ds, i);
+		if (ldns_rr_list_contains_rr(ch->d->ds, d) || ldns_rr_list_contains_rr(fresh, d))
+			ldns_rr_free(d);
+		else
+			ldns_rr_list_push_rr(fresh, d);
+	}
+	if (ds && !rc) {
+		ldns_rr_list_free(ds); /* its records were freed or moved */
+		ds = fresh;
+	} else {
+		ldns_rr_list_deep_free(fresh);
+	}
+	if (!rc && !ldns_rr_list_rr_count(ds)) {
+		ldns_rr_list_deep_free(ds);
+		ch->unchanged = true;
+		snprintf(ch->done, sizeof ch->done, "%s already has %s: nothing changed", nm,
+			 ldns_rr_list_rr_count(ch->d->ds) == 1 ? "this DS" : "these DS records");
+		return 0;
+	}
 	if (!rc)
 		rc = check_ds(ch, ds, err);
 	if (rc) {
