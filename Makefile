@@ -54,7 +54,7 @@ $(B)/dnslab: $(B)/obj/src/main.o $(B)/libdnslab.a
 $(B)/asan/dnslab: $(B)/asan/src/main.o $(B)/libdnslab-asan.a
 	$(CC) $(OPT) $(ASAN) -o $@ $^ $(LDLIBS_ALL)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdnslab-asan.a
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libdnslab-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(ASAN) -Itests/unit -o $@ $< $(B)/libdnslab-asan.a $(LDLIBS_ALL) -lcmocka
 

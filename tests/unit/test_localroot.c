@@ -16,6 +16,7 @@
 
 #include "dns/authserver.h"
 #include "lab/lab.h"
+#include "labfixture.h"
 #include "resolver/localroot.h"
 
 static char tmpdir[] = "/tmp/dnslab-test-localroot-XXXXXX";
@@ -23,31 +24,17 @@ static struct lab *lab;
 static double t0;
 static uint8_t out[AUTHSERVER_MAX_MSG], out2[AUTHSERVER_MAX_MSG];
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
-	struct dl_error err = { 0 };
-	if (!mkdtemp(tmpdir))
+	if (labfixture_load(tmpdir, &lab) != 0)
 		return -1;
-	char home[4200];
-	snprintf(home, sizeof home, "%s/home", tmpdir);
-	setenv("DNSLAB_HOME", home, 1);
-	if (lab_load(&lab, "zones/lab.yaml", LAB_DEFAULT_PORT, &err) != 0 || !lab->anchor) {
-		fprintf(stderr, "lab_load (run from the repository root): %s\n", err.msg);
-		return -1;
-	}
 	t0 = (double)time(NULL);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	lab_free(lab);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	labfixture_free(tmpdir, lab);
 	return 0;
 }
 

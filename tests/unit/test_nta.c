@@ -16,6 +16,7 @@
 
 #include "dns/authserver.h"
 #include "lab/lab.h"
+#include "labfixture.h"
 #include "resolver/keycache.h"
 #include "resolver/nta.h"
 #include "resolver/validator.h"
@@ -25,23 +26,10 @@ static struct lab *lab;
 static struct authserver *auth; /* one per zone */
 static double t0;
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
-	struct dl_error err = { 0 };
-	if (!mkdtemp(tmpdir))
+	if (labfixture_load(tmpdir, &lab) != 0)
 		return -1;
-	char home[4200];
-	snprintf(home, sizeof home, "%s/home", tmpdir);
-	setenv("DNSLAB_HOME", home, 1);
-	if (lab_load(&lab, "zones/lab.yaml", LAB_DEFAULT_PORT, &err) != 0 || !lab->anchor) {
-		fprintf(stderr, "lab_load (run from the repository root): %s\n", err.msg);
-		return -1;
-	}
 	auth = calloc(lab->nzones, sizeof *auth);
 	for (size_t i = 0; auth && i < lab->nzones; i++)
 		if (authserver_init(&auth[i], &lab->zones[i], 1) != 0)
@@ -55,8 +43,7 @@ static int group_teardown(void **state)
 	for (size_t i = 0; auth && i < lab->nzones; i++)
 		authserver_free(&auth[i]);
 	free(auth);
-	lab_free(lab);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	labfixture_free(tmpdir, lab);
 	return 0;
 }
 

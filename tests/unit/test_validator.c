@@ -30,6 +30,7 @@
 #include "dns/zone.h"
 #include "dnssec/keys.h"
 #include "lab/lab.h"
+#include "labfixture.h"
 #include "lab/labsign.h"
 #include "dnssec/rrsig.h"
 #include "resolver/keycache.h"
@@ -95,24 +96,12 @@ static void world_free(struct world *w)
 	w->auth = NULL;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
 	struct dl_error err = { 0 };
-	if (!mkdtemp(tmpdir))
+	if (labfixture_load(tmpdir, &lab) != 0)
 		return -1;
-	char home[4200];
-	snprintf(home, sizeof home, "%s/home", tmpdir);
-	setenv("DNSLAB_HOME", home, 1);
-	if (lab_load(&lab, "zones/lab.yaml", LAB_DEFAULT_PORT, &err) != 0) {
-		fprintf(stderr, "lab_load (run from the repository root): %s\n", err.msg);
-		return -1;
-	}
-	if (!lab->anchor || world_init(&labw, lab->zones, lab->nzones, lab->anchor, (double)time(NULL)) != 0)
+	if (world_init(&labw, lab->zones, lab->nzones, lab->anchor, (double)time(NULL)) != 0)
 		return -1;
 	snprintf(labw.keydir, sizeof labw.keydir, "%s/keys", lab->userdir);
 
@@ -144,11 +133,10 @@ static int group_teardown(void **state)
 {
 	world_free(&labw);
 	world_free(&mini);
-	lab_free(lab);
 	for (size_t i = 0; i < MINI_N; i++)
 		zone_free(mini_zones[i]);
 	ldns_rr_list_deep_free(mini_anchor);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	labfixture_free(tmpdir, lab);
 	return 0;
 }
 
