@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+
 int rrsig_key_init_deferred(struct rrsig_key *k, const ldns_rr *dnskey)
 {
 	memset(k, 0, sizeof *k);
@@ -16,6 +19,31 @@ int rrsig_key_init_deferred(struct rrsig_key *k, const ldns_rr *dnskey)
 	return 0;
 }
 
+/* An ECDSA P-256 public key (RFC 6605: x and y, 32 octets each) made the
+ * provider's way.  ldns_ecdsa2pkey_raw builds a legacy EC_KEY, which
+ * OpenSSL 3 converts again (a second curve set-up) when a context is made
+ * for it; a cold validation makes a few keys, and that doubled cost showed
+ * in profiles.  NULL when the point is not on the curve or on error. */
+static EVP_PKEY *p256_pkey(const uint8_t *xy, size_t len)
+{
+	if (len != 64)
+		return NULL;
+	uint8_t pt[65];
+	pt[0] = 0x04; /* uncompressed */
+	memcpy(pt + 1, xy, 64);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"P-256", 0),
+		OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof pt),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_PKEY *pkey = NULL;
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (!ctx || EVP_PKEY_fromdata_init(ctx) != 1 || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	return pkey;
+}
+
 void rrsig_key_prepare(struct rrsig_key *k)
 {
 	if (k->prepared || !k->dnskey)
@@ -23,7 +51,7 @@ void rrsig_key_prepare(struct rrsig_key *k)
 	k->prepared = true;
 	const ldns_rdf *pub = ldns_rr_rdf(k->dnskey, 3);
 	if (k->alg == LDNS_ECDSAP256SHA256 && pub)
-		k->pkey = ldns_ecdsa2pkey_raw(ldns_rdf_data(pub), ldns_rdf_size(pub), k->alg);
+		k->pkey = p256_pkey(ldns_rdf_data(pub), ldns_rdf_size(pub));
 }
 
 int rrsig_key_init(struct rrsig_key *k, const ldns_rr *dnskey)

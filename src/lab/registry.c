@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dns/dname.h"
 #include "lab/paths.h"
 #include "util/atomic.h"
 #include "util/ytree.h"
@@ -218,13 +219,6 @@ static int parse_hostname(const char *text, const char *what, ldns_rdf **out, st
 	return 0;
 }
 
-static char *name_str(const ldns_rdf *d, char *buf, size_t len)
-{
-	char *s = ldns_rdf2str(d);
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	return buf;
-}
 
 int registry_check_name(const struct registry *r, const char *text, ldns_rdf **out, struct dl_error *err)
 {
@@ -240,7 +234,7 @@ int registry_check_name(const struct registry *r, const char *text, ldns_rdf **o
 		rc = dl_error_set(err, DL_ERR_INPUT,
 				  "%s is not a name the %s registry hands out: register one label directly under %s "
 				  "(e.g. student.%s)",
-				  name_str(*out, n, sizeof n), r->tld, r->tld, r->tld);
+				  dname_text(*out, n, sizeof n), r->tld, r->tld, r->tld);
 		ldns_rdf_deep_free(*out);
 		*out = NULL;
 	}
@@ -284,17 +278,13 @@ static ldns_rr *address_rr(const ldns_rdf *owner, const char *addr, uint32_t ttl
 	return rr;
 }
 
-static bool at_or_below(const ldns_rdf *a, const ldns_rdf *b)
-{
-	return ldns_dname_compare(a, b) == 0 || ldns_dname_is_subdomain(a, b);
-}
 
 int registry_build_delegation(const ldns_rdf *name, char *const *ns, size_t nns, char *const *glue, size_t nglue,
 			      uint32_t ttl, ldns_rr_list **ns_out, ldns_rr_list **glue_out, ldns_rr_list **outside,
 			      struct dl_error *err)
 {
 	char nm[300], h[300];
-	name_str(name, nm, sizeof nm);
+	dname_text(name, nm, sizeof nm);
 	*ns_out = ldns_rr_list_new();
 	*glue_out = ldns_rr_list_new();
 	*outside = ldns_rr_list_new();
@@ -320,12 +310,12 @@ int registry_build_delegation(const ldns_rdf *name, char *const *ns, size_t nns,
 		ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
 		ldns_rr_set_rdf(rr, host, 0);
 		if (ldns_rr_list_contains_rr(*ns_out, rr)) {
-			ldns_rr_free(rr);
-			rc = dl_error_set(err, DL_ERR_INPUT, "name server %s is listed twice", name_str(host, h, sizeof h));
+			rc = dl_error_set(err, DL_ERR_INPUT, "name server %s is listed twice", dname_text(host, h, sizeof h));
+			ldns_rr_free(rr); /* and host with it */
 			break;
 		}
 		ldns_rr_list_push_rr(*ns_out, rr);
-		if (at_or_below(host, name)) {
+		if (dname_at_or_below(host, name)) {
 			inside++;
 			only_inside = host;
 		} else {
@@ -358,11 +348,11 @@ int registry_build_delegation(const ldns_rdf *name, char *const *ns, size_t nns,
 		bool listed = false;
 		for (size_t k = 0; k < ldns_rr_list_rr_count(*ns_out); k++)
 			listed = listed || ldns_dname_compare(ldns_rr_rdf(ldns_rr_list_rr(*ns_out, k), 0), host) == 0;
-		name_str(host, h, sizeof h);
+		dname_text(host, h, sizeof h);
 		ldns_rr *rr = NULL;
 		if (!listed)
 			rc = dl_error_set(err, DL_ERR_INPUT, "glue for %s, which is not one of the name servers given", h);
-		else if (!at_or_below(host, name))
+		else if (!dname_at_or_below(host, name))
 			rc = dl_error_set(err, DL_ERR_INPUT,
 					  "glue for %s: it is outside %s, so its address comes from its own zone, "
 					  "not from glue here",
@@ -387,7 +377,7 @@ int registry_build_delegation(const ldns_rdf *name, char *const *ns, size_t nns,
 	 * to reach. */
 	for (size_t i = 0; i < ldns_rr_list_rr_count(*ns_out) && !rc; i++) {
 		const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(*ns_out, i), 0);
-		if (!at_or_below(host, name))
+		if (!dname_at_or_below(host, name))
 			continue;
 		bool has = false;
 		for (size_t k = 0; k < ldns_rr_list_rr_count(*glue_out); k++)
@@ -396,7 +386,7 @@ int registry_build_delegation(const ldns_rdf *name, char *const *ns, size_t nns,
 			rc = dl_error_set(err, DL_ERR_INPUT,
 					  "name server %s has no address: it is inside %s, so the registry must hold its "
 					  "address (glue); add --glue %s=ADDRESS",
-					  name_str(host, h, sizeof h), nm, h);
+					  dname_text(host, h, sizeof h), nm, h);
 	}
 	if (rc) {
 		ldns_rr_list_deep_free(*ns_out);
@@ -477,7 +467,7 @@ int registry_save(const struct registry *r, struct dl_error *err)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct reg_domain *d = &r->domains[i];
 		fprintf(fp, "  - name: ");
-		put_quoted(fp, name_str(d->name, n, sizeof n));
+		put_quoted(fp, dname_text(d->name, n, sizeof n));
 		fprintf(fp, "\n    created: \"%s\"\n", iso_time(d->created, t1, sizeof t1));
 		fprintf(fp, "    created-lab: \"%s\"\n", iso_time(d->created_lab, t1, sizeof t1));
 		fprintf(fp, "    updated: \"%s\"\n", iso_time(d->updated, t1, sizeof t1));
@@ -547,7 +537,7 @@ static int load_record(struct reg_domain *d, const struct ynode *item, const cha
 	bool apex = ldns_dname_compare(ldns_rr_owner(rr), d->name) == 0;
 	ldns_rr_list *to = t == LDNS_RR_TYPE_NS && apex   ? d->ns
 			   : t == LDNS_RR_TYPE_DS && apex ? d->ds
-			   : (t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_AAAA) && at_or_below(ldns_rr_owner(rr), d->name)
+			   : (t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_AAAA) && dname_at_or_below(ldns_rr_owner(rr), d->name)
 				   ? d->glue
 				   : NULL;
 	if (!to) {
@@ -556,7 +546,7 @@ static int load_record(struct reg_domain *d, const struct ynode *item, const cha
 		return dl_error_set(err, DL_ERR_INPUT,
 				    "%s:%d: a domain holds NS and DS at its name and A/AAAA glue at or below it (%s), "
 				    "not this: %s",
-				    path, item->line, name_str(d->name, n, sizeof n), item->value);
+				    path, item->line, dname_text(d->name, n, sizeof n), item->value);
 	}
 	ldns_rr_list_push_rr(to, rr);
 	return 0;
@@ -754,7 +744,7 @@ int registry_apply(const char *topology_path, struct zone *z, struct dl_error *e
 			rc = dl_error_set(err, DL_ERR_INPUT,
 					  "%s: %s is registered in the registry (%s) and is in the zone file too; a name "
 					  "is either the zone file's or the registry's: remove it from one of them",
-					  z->file, name_str(d->name, n, sizeof n), r->path);
+					  z->file, dname_text(d->name, n, sizeof n), r->path);
 			break;
 		}
 		const ldns_rr_list *sets[] = { d->ns, d->glue, d->ds };
@@ -762,7 +752,7 @@ int registry_apply(const char *topology_path, struct zone *z, struct dl_error *e
 			for (size_t k = 0; k < ldns_rr_list_rr_count(sets[s]) && !rc; k++)
 				if (add_copy(z, ldns_rr_list_rr(sets[s], k)) != 0)
 					rc = dl_error_set(err, DL_ERR_INPUT, "%s: a record of %s could not be added to %s",
-							  r->path, name_str(d->name, n, sizeof n), z->origin_str);
+							  r->path, dname_text(d->name, n, sizeof n), z->origin_str);
 	}
 	if (!rc && r->n && ldns_dnssec_zone_add_empty_nonterminals(z->dz) != LDNS_STATUS_OK)
 		rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");

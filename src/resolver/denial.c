@@ -3,15 +3,7 @@
 
 #include <stdlib.h>
 
-static bool same_name(const ldns_rdf *a, const ldns_rdf *b)
-{
-	return ldns_dname_compare(a, b) == 0;
-}
-
-static bool at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
-{
-	return same_name(name, zone) || ldns_dname_is_subdomain(name, zone);
-}
+#include "dns/dname.h"
 
 /* The next name of an NSEC, or the next hashed owner of an NSEC3 as a full
  * name in its zone.  Caller frees. */
@@ -108,7 +100,7 @@ static const ldns_rr *nsec3_for(struct nsec3_ctx *c, const ldns_rdf *name, bool 
 	const ldns_rr *found = NULL;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(c->nsec3s) && !found; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(c->nsec3s, i);
-		if (exact ? same_name(ldns_rr_owner(rr), h) : covers(rr, h))
+		if (exact ? dname_same(ldns_rr_owner(rr), h) : covers(rr, h))
 			found = rr;
 	}
 	ldns_rdf_deep_free(h);
@@ -150,13 +142,13 @@ enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const 
 				ldns_rr_type type, bool nxdomain, bool *hash_limit)
 {
 	/* A zone speaks only for its own names. */
-	if (!ldns_rr_list_rr_count(nsecs) || !at_or_below(name, zone))
+	if (!ldns_rr_list_rr_count(nsecs) || !dname_at_or_below(name, zone))
 		return DENIAL_FAIL;
 	bool nsec3 = ldns_rr_get_type(ldns_rr_list_rr(nsecs, 0)) == LDNS_RR_TYPE_NSEC3;
 	if (!nsec3) {
 		for (size_t i = 0; i < ldns_rr_list_rr_count(nsecs); i++) {
 			const ldns_rr *rr = ldns_rr_list_rr(nsecs, i);
-			if (!nxdomain && same_name(ldns_rr_owner(rr), name)) {
+			if (!nxdomain && dname_same(ldns_rr_owner(rr), name)) {
 				if (has_type(rr, type) || has_type(rr, LDNS_RR_TYPE_CNAME))
 					return DENIAL_FAIL;
 				if (is_cut(rr) && type != LDNS_RR_TYPE_DS)
@@ -184,7 +176,7 @@ enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const 
 			size_t a = nx ? ldns_dname_label_count(name) : 0, ce_labels = 0;
 			for (size_t l = 1; l <= a; l++) {
 				ldns_rdf *anc = ancestor(name, l);
-				if (anc && (at_or_below(ldns_rr_owner(rr), anc) || at_or_below(nx, anc)))
+				if (anc && (dname_at_or_below(ldns_rr_owner(rr), anc) || dname_at_or_below(nx, anc)))
 					ce_labels = l;
 				ldns_rdf_deep_free(anc);
 			}
@@ -198,7 +190,7 @@ enum denial denial_check(const ldns_rr_list *nsecs, const ldns_rdf *zone, const 
 				if (is_cut(w) && ldns_dname_is_subdomain(wild, ldns_rr_owner(w)))
 					continue;
 				no_wild = covers(w, wild) ||
-					  (!nxdomain && same_name(ldns_rr_owner(w), wild) && !has_type(w, type) &&
+					  (!nxdomain && dname_same(ldns_rr_owner(w), wild) && !has_type(w, type) &&
 					   !has_type(w, LDNS_RR_TYPE_CNAME));
 			}
 			ldns_rdf_deep_free(ce);
@@ -270,5 +262,5 @@ bool denial_wildcard_ok(const ldns_rr_list *nsecs, const ldns_rdf *zone, const l
 		ok = covers(rr, closer) && !(is_cut(rr) && ldns_dname_is_subdomain(closer, ldns_rr_owner(rr)));
 	}
 	ldns_rdf_deep_free(closer);
-	return ok && at_or_below(owner, zone);
+	return ok && dname_at_or_below(owner, zone);
 }

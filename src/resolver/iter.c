@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/dname.h"
 #include "net/addr.h"
 #include "util/err.h"
 
@@ -132,13 +133,6 @@ static double now_of(const struct iter *it)
 	return it->now(it->now_arg);
 }
 
-static char *dname_str(const ldns_rdf *d, char *buf, size_t len)
-{
-	char *s = d ? ldns_rdf2str(d) : NULL;
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	return buf;
-}
 
 static const char *type_str(ldns_rr_type t, char *buf, size_t len)
 {
@@ -173,6 +167,14 @@ static void emit(struct iter *it, enum iter_state st, const char *kind, const ld
 	it->ev_fn(it->ev_arg, &ev);
 }
 
+/* The arguments of an event (names turned into text) cost allocations and
+ * printf: only when someone listens (trace), not on a resolver's every step. */
+#define EMIT(it, ...)                       \
+	do {                                \
+		if ((it)->ev_fn)            \
+			emit((it), __VA_ARGS__); \
+	} while (0)
+
 static void iter_fail(struct iter *it, uint16_t ede, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -185,7 +187,7 @@ static void iter_fail(struct iter *it, uint16_t ede, const char *fmt, ...)
 	it->ede = ede;
 	it->rcode = LDNS_RCODE_SERVFAIL;
 	it->state = ITER_FAIL;
-	emit(it, ITER_FAIL, "servfail", NULL, "%s", it->ede_text);
+	EMIT(it, ITER_FAIL, "servfail", NULL, "%s", it->ede_text);
 }
 
 static void clear_servers(struct iter *it)
@@ -256,10 +258,6 @@ static void set_cut_hints(struct iter *it)
 	it->qmin_extra = 0;
 }
 
-static bool is_at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
-{
-	return ldns_dname_compare(name, zone) == 0 || ldns_dname_is_subdomain(name, zone);
-}
 
 static void append_ttl(ldns_rr_list *to, const ldns_rr_list *from, uint32_t ttl)
 {
@@ -309,7 +307,7 @@ static void st_start(struct iter *it)
 				it->rcode = LDNS_RCODE_NXDOMAIN;
 		}
 		it->state = ITER_DONE;
-		emit(it, ITER_START, "cache", NULL, "%s %s is in the cache (%s, %u s left)", dname_str(it->name, n, sizeof n),
+		EMIT(it, ITER_START, "cache", NULL, "%s %s is in the cache (%s, %u s left)", dname_text(it->name, n, sizeof n),
 		     type_str(it->qtype, t, sizeof t),
 		     e->kind == CACHE_POSITIVE ? "answer" : e->kind == CACHE_NXDOMAIN ? "NXDOMAIN" : "NODATA",
 		     cache_ttl_left(e, now));
@@ -329,8 +327,8 @@ static void st_start(struct iter *it)
 				return;
 			}
 			char tg[300];
-			emit(it, ITER_START, "cache", NULL, "%s is an alias for %s (from the cache)",
-			     dname_str(it->name, n, sizeof n), dname_str(target, tg, sizeof tg));
+			EMIT(it, ITER_START, "cache", NULL, "%s is an alias for %s (from the cache)",
+			     dname_text(it->name, n, sizeof n), dname_text(target, tg, sizeof tg));
 			ldns_rdf_deep_free(it->name);
 			it->name = target;
 			ldns_dname2canonical(it->name);
@@ -347,11 +345,11 @@ static void st_find_cut(struct iter *it)
 		char n[300];
 		snprintf(it->ede_text, sizeof it->ede_text,
 			 "%s is not in the cache, and RD=0 asks the resolver not to look it up",
-			 dname_str(it->name, n, sizeof n));
+			 dname_text(it->name, n, sizeof n));
 		it->ede = 20; /* Not Authoritative */
 		it->rcode = LDNS_RCODE_REFUSED;
 		it->state = ITER_FAIL;
-		emit(it, ITER_FAIL, "refused", NULL, "%s", it->ede_text);
+		EMIT(it, ITER_FAIL, "refused", NULL, "%s", it->ede_text);
 		return;
 	}
 	double now = now_of(it);
@@ -369,11 +367,11 @@ static void st_find_cut(struct iter *it)
 			set_cut(it, d, e->rrs);
 			bool usable = false;
 			for (size_t i = 0; i < it->nsrv; i++)
-				usable = usable || it->srv[i].has_addr || !is_at_or_below(it->srv[i].name, d);
+				usable = usable || it->srv[i].has_addr || !dname_at_or_below(it->srv[i].name, d);
 			if (usable) {
-				emit(it, ITER_FIND_CUT, "cache", NULL,
+				EMIT(it, ITER_FIND_CUT, "cache", NULL,
 				     "the servers of %s are in the cache: start there, not at the root",
-				     dname_str(d, z, sizeof z));
+				     dname_text(d, z, sizeof z));
 				ldns_rdf_deep_free(d);
 				it->state = ITER_PICK_SERVER;
 				return;
@@ -385,7 +383,7 @@ static void st_find_cut(struct iter *it)
 	}
 	ldns_rdf_deep_free(d);
 	set_cut_hints(it);
-	emit(it, ITER_FIND_CUT, "hints", NULL, "no closer zone is cached: start at the root (%zu root server%s in the hints)",
+	EMIT(it, ITER_FIND_CUT, "hints", NULL, "no closer zone is cached: start at the root (%zu root server%s in the hints)",
 	     it->nsrv, it->nsrv == 1 ? "" : "s");
 	it->state = ITER_PICK_SERVER;
 }
@@ -426,7 +424,7 @@ static bool build_query(struct iter *it)
 static void no_server_left(struct iter *it)
 {
 	char z[300];
-	dname_str(it->cut, z, sizeof z);
+	dname_text(it->cut, z, sizeof z);
 	if (it->timeouts && !it->lame_seen)
 		iter_fail(it, EDE_NETWORK_ERROR, "no response from the %zu server%s of %s", it->nsrv,
 			  it->nsrv == 1 ? "" : "s", z);
@@ -465,11 +463,11 @@ static bool st_pick_server(struct iter *it, struct iter_send *out)
 		it->state = ITER_QUERY;
 		bool minimised = ldns_dname_compare(it->sent_name, it->name) != 0;
 		char full[300], cut[300];
-		emit(it, ITER_QUERY, minimised ? "minimised" : "query", NULL, "ask %s (%s) for %s %s%s%s%s",
-		     dname_str(s->name, nm, sizeof nm), net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip),
-		     dname_str(it->sent_name, full, sizeof full), type_str(it->sent_type, t, sizeof t),
+		EMIT(it, ITER_QUERY, minimised ? "minimised" : "query", NULL, "ask %s (%s) for %s %s%s%s%s",
+		     dname_text(s->name, nm, sizeof nm), net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip),
+		     dname_text(it->sent_name, full, sizeof full), type_str(it->sent_type, t, sizeof t),
 		     minimised ? " (QNAME minimisation: the server of " : "",
-		     minimised ? dname_str(it->cut, cut, sizeof cut) : "",
+		     minimised ? dname_text(it->cut, cut, sizeof cut) : "",
 		     minimised ? " needs no more of the name, RFC 9156)" : "");
 		out->to = s->addr;
 		out->wire = it->wire;
@@ -483,7 +481,7 @@ static bool st_pick_server(struct iter *it, struct iter_send *out)
 		s->addr_tried = true;
 		if (it->depth >= (int)it->cfg.max_depth)
 			continue;
-		if (is_at_or_below(s->name, it->cut))
+		if (dname_at_or_below(s->name, it->cut))
 			continue; /* needs glue we do not have: resolving it would loop */
 		it->child = iter_new(&it->cfg, s->name, LDNS_RR_TYPE_A, it->qclass, it->now, it->now_arg);
 		if (!it->child)
@@ -493,9 +491,9 @@ static bool st_pick_server(struct iter *it, struct iter_send *out)
 		iter_on_event(it->child, it->ev_fn, it->ev_arg);
 		it->cur = i;
 		it->state = ITER_NS_ADDRESS;
-		emit(it, ITER_NS_ADDRESS, "glueless", NULL,
+		EMIT(it, ITER_NS_ADDRESS, "glueless", NULL,
 		     "the referral gave no address (glue) for %s: resolve it first, then come back",
-		     dname_str(s->name, nm, sizeof nm));
+		     dname_text(s->name, nm, sizeof nm));
 		return false;
 	}
 	no_server_left(it);
@@ -519,10 +517,10 @@ static void st_ns_address_done(struct iter *it)
 	iter_free(it->child);
 	it->child = NULL;
 	if (s->has_addr)
-		emit(it, ITER_NS_ADDRESS, "glueless", NULL, "%s is at %s: back to %s", dname_str(s->name, nm, sizeof nm),
-		     net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip), dname_str(it->name, back, sizeof back));
+		EMIT(it, ITER_NS_ADDRESS, "glueless", NULL, "%s is at %s: back to %s", dname_text(s->name, nm, sizeof nm),
+		     net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip), dname_text(it->name, back, sizeof back));
 	else
-		emit(it, ITER_NS_ADDRESS, "glueless", NULL, "no address found for %s", dname_str(s->name, nm, sizeof nm));
+		EMIT(it, ITER_NS_ADDRESS, "glueless", NULL, "no address found for %s", dname_text(s->name, nm, sizeof nm));
 	it->state = ITER_PICK_SERVER;
 }
 
@@ -569,7 +567,7 @@ static ldns_rr_list *proof_in(const ldns_pkt *p, const ldns_rdf *cut)
 		else if (t == LDNS_RR_TYPE_SOA)
 			continue;
 		if ((t == LDNS_RR_TYPE_SOA || t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3) &&
-		    is_at_or_below(ldns_rr_owner(rr), cut))
+		    dname_at_or_below(ldns_rr_owner(rr), cut))
 			ldns_rr_list_push_rr(r, rr);
 	}
 	return r;
@@ -580,7 +578,7 @@ static const ldns_rr *find_soa(const ldns_pkt *p, const ldns_rdf *cut)
 	const ldns_rr_list *ns = ldns_pkt_authority(p);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(ns, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && is_at_or_below(ldns_rr_owner(rr), cut))
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && dname_at_or_below(ldns_rr_owner(rr), cut))
 			return rr;
 	}
 	return NULL;
@@ -592,8 +590,8 @@ static void lame(struct iter *it, const ldns_pkt *p, const char *why)
 	char nm[300], z[300];
 	it->lame_seen++;
 	lame_mark(it, &it->srv[it->cur].addr, now);
-	emit(it, ITER_RESPONSE, "lame", p, "%s is lame for %s: %s; try another server",
-	     dname_str(it->srv[it->cur].name, nm, sizeof nm), dname_str(it->cut, z, sizeof z), why);
+	EMIT(it, ITER_RESPONSE, "lame", p, "%s is lame for %s: %s; try another server",
+	     dname_text(it->srv[it->cur].name, nm, sizeof nm), dname_text(it->cut, z, sizeof z), why);
 	it->state = ITER_PICK_SERVER;
 }
 
@@ -604,8 +602,8 @@ static void qmin_next(struct iter *it, const ldns_pkt *p, const char *what)
 	it->qmin_extra++;
 	for (size_t i = 0; i < it->nsrv; i++)
 		it->srv[i].tried = false;
-	emit(it, ITER_RESPONSE, what, p, "%s exists but is no zone cut: %s keeps it; ask for one more label",
-	     dname_str(it->sent_name, n, sizeof n), dname_str(it->cut, z, sizeof z));
+	EMIT(it, ITER_RESPONSE, what, p, "%s exists but is no zone cut: %s keeps it; ask for one more label",
+	     dname_text(it->sent_name, n, sizeof n), dname_text(it->cut, z, sizeof z));
 	it->state = ITER_PICK_SERVER;
 }
 
@@ -634,12 +632,12 @@ static void negative(struct iter *it, const ldns_pkt *p, bool nxdomain)
 	}
 	if (nxdomain)
 		it->rcode = LDNS_RCODE_NXDOMAIN;
-	emit(it, ITER_RESPONSE, nxdomain ? "nxdomain" : "nodata", p,
+	EMIT(it, ITER_RESPONSE, nxdomain ? "nxdomain" : "nodata", p,
 	     nxdomain ? "NXDOMAIN: %s does not exist%s%s" : "NODATA: %s exists but has no %s records",
-	     dname_str(it->sent_name, n, sizeof n),
+	     dname_text(it->sent_name, n, sizeof n),
 	     nxdomain ? (ldns_dname_compare(it->sent_name, it->name) ? ", so neither does " : "")
 		      : type_str(it->sent_type, t, sizeof t),
-	     nxdomain && ldns_dname_compare(it->sent_name, it->name) ? dname_str(it->name, t, sizeof t) : "");
+	     nxdomain && ldns_dname_compare(it->sent_name, it->name) ? dname_text(it->name, t, sizeof t) : "");
 	it->state = ITER_DONE;
 }
 
@@ -667,7 +665,7 @@ static void referral(struct iter *it, const ldns_pkt *p, const ldns_rdf *zone, l
 	size_t glue = 0;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++) {
 		const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0);
-		if (!is_at_or_below(host, it->cut))
+		if (!dname_at_or_below(host, it->cut))
 			continue;
 		static const ldns_rr_type types[] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
 		for (size_t t = 0; t < 2; t++) {
@@ -679,14 +677,14 @@ static void referral(struct iter *it, const ldns_pkt *p, const ldns_rdf *zone, l
 			ldns_rr_list_free(g);
 		}
 	}
-	dname_str(it->cut, from, sizeof from);
+	dname_text(it->cut, from, sizeof from);
 	char host[300];
-	emit(it, ITER_RESPONSE, "referral", p, "referral to %s (NS %s%s)", dname_str(zone, z, sizeof z),
-	     dname_str(ldns_rr_rdf(ldns_rr_list_rr(ns, 0), 0), host, sizeof host),
+	EMIT(it, ITER_RESPONSE, "referral", p, "referral to %s (NS %s%s)", dname_text(zone, z, sizeof z),
+	     dname_text(ldns_rr_rdf(ldns_rr_list_rr(ns, 0), 0), host, sizeof host),
 	     ldns_rr_list_rr_count(ns) > 1 ? " ..." : "");
 	set_cut(it, zone, ns);
-	emit(it, ITER_REFERRAL, "referral", p, "%s delegates %s to %zu server%s%s", from,
-	     dname_str(zone, z, sizeof z), it->nsrv, it->nsrv == 1 ? "" : "s",
+	EMIT(it, ITER_REFERRAL, "referral", p, "%s delegates %s to %zu server%s%s", from,
+	     dname_text(zone, z, sizeof z), it->nsrv, it->nsrv == 1 ? "" : "s",
 	     glue ? ", with their addresses (glue)" : ", without addresses: glueless");
 	it->state = ITER_PICK_SERVER;
 }
@@ -718,8 +716,8 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 			ldns_rr_list_free(proof);
 			ldns_rr_list_free(sigs);
 			ldns_rr_list_free(set);
-			emit(it, ITER_RESPONSE, "answer", p, "%zu %s record%s for %s, with authority (AA)", count,
-			     type_str(it->qtype, t, sizeof t), count == 1 ? "" : "s", dname_str(it->name, n, sizeof n));
+			EMIT(it, ITER_RESPONSE, "answer", p, "%zu %s record%s for %s, with authority (AA)", count,
+			     type_str(it->qtype, t, sizeof t), count == 1 ? "" : "s", dname_text(it->name, n, sizeof n));
 			it->state = ITER_DONE;
 			return;
 		}
@@ -743,12 +741,12 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 			return;
 		}
 		char tg[300];
-		emit(it, ITER_RESPONSE, "cname", p, "%s is an alias (CNAME) for %s", dname_str(it->name, n, sizeof n),
-		     dname_str(next, tg, sizeof tg));
+		EMIT(it, ITER_RESPONSE, "cname", p, "%s is an alias (CNAME) for %s", dname_text(it->name, n, sizeof n),
+		     dname_text(next, tg, sizeof tg));
 		ldns_rdf_deep_free(it->name);
 		it->name = next;
 		ldns_dname2canonical(it->name);
-		if (!is_at_or_below(it->name, it->cut))
+		if (!dname_at_or_below(it->name, it->cut))
 			break; /* not this server's to say: ask afresh */
 	}
 	it->state = ITER_CNAME;
@@ -794,7 +792,7 @@ void iter_on_response(struct iter *it, const uint8_t *wire, size_t len)
 				it->qmin_off = true; /* an alias on the way: ask the full name */
 				for (size_t i = 0; i < it->nsrv; i++)
 					it->srv[i].tried = false;
-				emit(it, ITER_RESPONSE, "cname", p, "an alias on the way: ask for the full name");
+				EMIT(it, ITER_RESPONSE, "cname", p, "an alias on the way: ask for the full name");
 				it->state = ITER_PICK_SERVER;
 			} else {
 				qmin_next(it, p, "answer");
@@ -816,10 +814,10 @@ void iter_on_response(struct iter *it, const uint8_t *wire, size_t len)
 		if (ns && !aa) {
 			const ldns_rdf *zone = ldns_rr_owner(ns);
 			if (ldns_dname_compare(zone, it->cut) == 0 || !ldns_dname_is_subdomain(zone, it->cut) ||
-			    !is_at_or_below(it->sent_name, zone)) {
+			    !dname_at_or_below(it->sent_name, zone)) {
 				char z[300], c[300];
 				snprintf(why, sizeof why, "it refers to %s, which is not below %s (a referral loop or upward referral)",
-					 dname_str(zone, z, sizeof z), dname_str(it->cut, c, sizeof c));
+					 dname_text(zone, z, sizeof z), dname_text(it->cut, c, sizeof c));
 				lame(it, p, why);
 			} else {
 				ldns_rr_list *set = rrset_in(auth, zone, LDNS_RR_TYPE_NS);
@@ -849,8 +847,8 @@ void iter_on_timeout(struct iter *it)
 		return;
 	char nm[300];
 	it->timeouts++;
-	emit(it, ITER_RESPONSE, "timeout", NULL, "%s did not answer in time; try another server",
-	     dname_str(it->srv[it->cur].name, nm, sizeof nm));
+	EMIT(it, ITER_RESPONSE, "timeout", NULL, "%s did not answer in time; try another server",
+	     dname_text(it->srv[it->cur].name, nm, sizeof nm));
 	it->state = ITER_PICK_SERVER;
 }
 
@@ -875,7 +873,7 @@ enum iter_action iter_run(struct iter *it, struct iter_send *out)
 			break;
 		case ITER_CNAME: {
 			char n[300];
-			emit(it, ITER_CNAME, "restart", NULL, "start again with %s", dname_str(it->name, n, sizeof n));
+			EMIT(it, ITER_CNAME, "restart", NULL, "start again with %s", dname_text(it->name, n, sizeof n));
 			it->qmin_off = false;
 			it->state = ITER_START;
 			break;
@@ -887,8 +885,8 @@ enum iter_action iter_run(struct iter *it, struct iter_send *out)
 		case ITER_DONE: {
 			char n[300], t[24];
 			if (it->sent || it->depth == 0)
-				emit(it, ITER_DONE, it->rcode == LDNS_RCODE_NXDOMAIN ? "nxdomain" : "done", NULL,
-				     "done: %s %s, %s", dname_str(it->qname, n, sizeof n), type_str(it->qtype, t, sizeof t),
+				EMIT(it, ITER_DONE, it->rcode == LDNS_RCODE_NXDOMAIN ? "nxdomain" : "done", NULL,
+				     "done: %s %s, %s", dname_text(it->qname, n, sizeof n), type_str(it->qtype, t, sizeof t),
 				     it->rcode == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" :
 				     ldns_rr_list_rr_count(it->answer) ? "answered" : "NODATA");
 			return ITER_ACT_DONE;

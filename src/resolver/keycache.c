@@ -24,6 +24,15 @@ void keycache_flush(struct keycache *kc)
 	kc->n = 0;
 	kc->hand = 0;
 	memset(kc->memo_used, 0, sizeof kc->memo_used);
+	rrsig_cache_free(kc->rc);
+	kc->rc = NULL;
+}
+
+struct rrsig_cache *keycache_rrsig(struct keycache *kc)
+{
+	if (!kc->rc)
+		kc->rc = rrsig_cache_new();
+	return kc->rc;
 }
 
 static size_t memo_slot(const uint8_t key[32])

@@ -14,6 +14,8 @@
 
 #include <ldns/ldns.h>
 
+#include "dnssec/rrsig.h"
+
 enum kc_state { KC_SECURE, KC_INSECURE, KC_NOT_A_CUT };
 
 struct kc_entry {
@@ -42,6 +44,7 @@ struct keycache {
 	size_t hand; /* the next slot to reuse when full */
 	uint8_t memo[SIGMEMO_SLOTS][32];
 	uint8_t memo_used[SIGMEMO_SLOTS];
+	struct rrsig_cache *rc; /* the checks' OpenSSL state, made on first use */
 };
 
 void keycache_init(struct keycache *kc);
@@ -51,6 +54,10 @@ void keycache_flush_below(struct keycache *kc, const ldns_rdf *name);
 
 /* The live entry for name at now, or NULL (borrowed until the next put). */
 const struct kc_entry *keycache_get(struct keycache *kc, const ldns_rdf *name, double now);
+
+/* The OpenSSL state the checks reuse (rrsig.h), owned by kc and freed by
+ * keycache_flush; NULL when out of memory (the checks then make their own). */
+struct rrsig_cache *keycache_rrsig(struct keycache *kc);
 
 /* Has the signature with this memo key (rrsig_memo_key) verified before? */
 bool keycache_sig_known(const struct keycache *kc, const uint8_t key[32]);

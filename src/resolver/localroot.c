@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/dname.h"
 #include "dnssec/rrsig.h"
 
 #define MAX_ROOT_KEYS 16
@@ -34,12 +35,6 @@ static ldns_rr_list *rrs_list(const ldns_dnssec_rrs *r)
 	return l;
 }
 
-static void name_str(const ldns_rdf *d, char *buf, size_t len)
-{
-	char *s = ldns_rdf2str(d);
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-}
 
 /* Does some signature in sigs over set verify with one of keys at at? */
 static bool signed_by(const ldns_rr_list *set, const ldns_dnssec_rrs *sigs, const struct rrsig_key *keys, size_t nkeys,
@@ -136,7 +131,7 @@ static int check_signatures(struct localroot *lr, const struct rrsig_key *keys, 
 			if (!ok) {
 				char nn[256], tn[32];
 				char *t = ldns_rr_type2str(set->type);
-				name_str(n->name, nn, sizeof nn);
+				dname_text(n->name, nn, sizeof nn);
 				snprintf(tn, sizeof tn, "%s", t ? t : "?");
 				free(t);
 				return dl_error_set(err, DL_ERR_INPUT, "%s %s in the copy has no valid signature by a root key (%s)",
@@ -152,7 +147,7 @@ static int check_signatures(struct localroot *lr, const struct rrsig_key *keys, 
 			ldns_rr_list_free(l);
 			if (!ok) {
 				char nn[256];
-				name_str(n->name, nn, sizeof nn);
+				dname_text(n->name, nn, sizeof nn);
 				return dl_error_set(err, DL_ERR_INPUT, "the NSEC of %s in the copy has no valid signature by a root key",
 						    nn);
 			}

@@ -6,6 +6,7 @@
 #include "resolver/validator.h"
 
 #include "dnssec/rrsig.h"
+#include "dns/dname.h"
 #include "resolver/keycache.h"
 #include "resolver/nta.h"
 
@@ -81,22 +82,6 @@ bool validator_is_dnssec_rr(const ldns_rr *rr)
 	return t == LDNS_RR_TYPE_RRSIG || t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3;
 }
 
-static void name_str(const ldns_rdf *d, char *buf, size_t len)
-{
-	char *s = d ? ldns_rdf2str(d) : NULL;
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-}
-
-static bool same_name(const ldns_rdf *a, const ldns_rdf *b)
-{
-	return ldns_dname_compare(a, b) == 0;
-}
-
-static bool at_or_below(const ldns_rdf *name, const ldns_rdf *zone)
-{
-	return same_name(name, zone) || ldns_dname_is_subdomain(name, zone);
-}
 
 /* ---- the verdict ---- */
 
@@ -125,11 +110,11 @@ static void finish(struct validator *v, enum val_security s, uint16_t ede, const
 static void sig_report(const ldns_rr *sig, struct valr_sig *out, bool ok)
 {
 	memset(out, 0, sizeof *out);
-	name_str(ldns_rr_owner(sig), out->owner, sizeof out->owner);
+	dname_text(ldns_rr_owner(sig), out->owner, sizeof out->owner);
 	out->type_covered = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig));
 	out->tag = ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig));
 	out->alg = ldns_rdf2native_int8(ldns_rr_rrsig_algorithm(sig));
-	name_str(ldns_rr_rrsig_signame(sig), out->signer, sizeof out->signer);
+	dname_text(ldns_rr_rrsig_signame(sig), out->signer, sizeof out->signer);
 	out->inception = ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig));
 	out->expiration = ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig));
 	out->verified = ok;
@@ -175,9 +160,9 @@ static const char *type_name(ldns_rr_type t, char *buf, size_t len)
 static void describe(const ldns_rr *first, const ldns_rdf *zone, char owner[VALR_NAME], char tn[24],
 		     char zn[VALR_NAME])
 {
-	name_str(ldns_rr_owner(first), owner, VALR_NAME);
+	dname_text(ldns_rr_owner(first), owner, VALR_NAME);
 	type_name(ldns_rr_get_type(first), tn, 24);
-	name_str(zone, zn, VALR_NAME);
+	dname_text(zone, zn, VALR_NAME);
 }
 
 /* Check rrset (one owner and type) against its RRSIGs in sigs with the zone
@@ -195,9 +180,9 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 	uint32_t now = (uint32_t)v->now;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
 		const ldns_rr *sig = ldns_rr_list_rr(sigs, i);
-		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG || !same_name(ldns_rr_owner(sig), ldns_rr_owner(first)) ||
+		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG || !dname_same(ldns_rr_owner(sig), ldns_rr_owner(first)) ||
 		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) != ldns_rr_get_type(first) ||
-		    !same_name(ldns_rr_rrsig_signame(sig), zone) ||
+		    !dname_same(ldns_rr_rrsig_signame(sig), zone) ||
 		    ldns_rdf2native_int8(ldns_rr_rrsig_labels(sig)) > ldns_dname_label_count(ldns_rr_owner(first)))
 			continue; /* RFC 4035 5.3.1: not a signature over this RRset */
 		any_sig = true;
@@ -233,7 +218,7 @@ static bool verify_rrset(struct validator *v, ldns_rr_list *rrset, const ldns_rr
 			ldns_status s = LDNS_STATUS_OK;
 			if (!memo_ok || !keycache_sig_known(v->kc, memo)) {
 				rrsig_key_prepare(key);
-				s = rrsig_verify(rrset, sig, key, (time_t)now);
+				s = rrsig_verify_cached(v->kc ? keycache_rrsig(v->kc) : NULL, rrset, sig, key, (time_t)now);
 			}
 			if (s == LDNS_STATUS_OK && memo_ok)
 				keycache_sig_remember(v->kc, memo);
@@ -274,7 +259,7 @@ static ldns_rr_list *select_rrs(const ldns_rr_list *l, const ldns_rdf *owner, ld
 	ldns_rr_list *r = ldns_rr_list_new();
 	for (size_t i = 0; r && i < ldns_rr_list_rr_count(l); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(l, i);
-		if ((!owner || same_name(ldns_rr_owner(rr), owner)) && ldns_rr_get_type(rr) == type)
+		if ((!owner || dname_same(ldns_rr_owner(rr), owner)) && ldns_rr_get_type(rr) == type)
 			ldns_rr_list_push_rr(r, rr);
 	}
 	return r;
@@ -292,7 +277,7 @@ static struct vzone *zone_add(struct validator *v, const ldns_rdf *name, enum vz
 	z->state = st;
 	z->link = &v->rep.links[v->nzones];
 	memset(z->link, 0, sizeof *z->link);
-	name_str(name, z->link->zone, sizeof z->link->zone);
+	dname_text(name, z->link->zone, sizeof z->link->zone);
 	v->nzones++;
 	v->rep.nlinks = v->nzones;
 	return z;
@@ -309,7 +294,7 @@ static void zone_fail(struct vzone *z, enum vz_state st, uint16_t ede, const cha
 static bool is_noncut(const struct validator *v, const ldns_rdf *name)
 {
 	for (size_t i = 0; i < v->nnoncut; i++)
-		if (same_name(v->noncut[i], name))
+		if (dname_same(v->noncut[i], name))
 			return true;
 	return false;
 }
@@ -319,7 +304,7 @@ static bool is_noncut(const struct validator *v, const ldns_rdf *name)
 static const struct fetched *fetched_get(const struct validator *v, const ldns_rdf *name, ldns_rr_type t)
 {
 	for (size_t i = 0; i < v->nfetched; i++)
-		if (v->fetched[i].type == t && same_name(v->fetched[i].name, name))
+		if (v->fetched[i].type == t && dname_same(v->fetched[i].name, name))
 			return &v->fetched[i];
 	return NULL;
 }
@@ -481,7 +466,7 @@ static void report_ds(struct vzone *z)
 static void zone_keys(struct validator *v, struct vzone *z, const struct fetched *f)
 {
 	char zn[VALR_NAME], why[VALR_WHY];
-	name_str(z->name, zn, sizeof zn);
+	dname_text(z->name, zn, sizeof zn);
 	report_ds(z);
 	bool usable = false;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(z->ds); i++) {
@@ -570,7 +555,7 @@ static ldns_rr_list *verified_proof(struct validator *v, const ldns_rr_list *aut
 		ldns_rr_type t = ldns_rr_get_type(rr);
 		if (t != LDNS_RR_TYPE_NSEC && t != LDNS_RR_TYPE_NSEC3)
 			continue;
-		if (!at_or_below(ldns_rr_owner(rr), z->name))
+		if (!dname_at_or_below(ldns_rr_owner(rr), z->name))
 			continue;
 		if (t == LDNS_RR_TYPE_NSEC3 && ldns_nsec3_iterations(rr) > *iterations)
 			*iterations = ldns_nsec3_iterations(rr);
@@ -600,7 +585,7 @@ static struct vzone *deepest(struct validator *v, const ldns_rdf *target)
 {
 	struct vzone *best = NULL;
 	for (size_t i = 0; i < v->nzones; i++)
-		if (at_or_below(target, v->zones[i].name) &&
+		if (dname_at_or_below(target, v->zones[i].name) &&
 		    (!best || ldns_dname_label_count(v->zones[i].name) > ldns_dname_label_count(best->name)))
 			best = &v->zones[i];
 	return best;
@@ -627,8 +612,8 @@ static struct vzone *ds_child(struct validator *v, struct vzone *z, const ldns_r
 	child->link->has_ds_sig = c.has_sig;
 	report_ds(child);
 	if (!ok) {
-		name_str(n, nn, sizeof nn);
-		name_str(z->name, zn, sizeof zn);
+		dname_text(n, nn, sizeof nn);
+		dname_text(z->name, zn, sizeof zn);
 		snprintf(why, sizeof why, "the DS of %s in %s: %s", nn, zn, c.why);
 		zone_fail(child, VZ_BOGUS, c.ede, why);
 	}
@@ -640,7 +625,7 @@ static const ldns_rdf *ds_signer(const struct fetched *f, const ldns_rdf *name)
 {
 	for (size_t i = 0; i < ldns_rr_list_rr_count(f->answer); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(f->answer, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && same_name(ldns_rr_owner(rr), name) &&
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && dname_same(ldns_rr_owner(rr), name) &&
 		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == LDNS_RR_TYPE_DS &&
 		    ldns_dname_is_subdomain(name, ldns_rr_rrsig_signame(rr)))
 			return ldns_rr_rrsig_signame(rr);
@@ -689,12 +674,12 @@ static int jump(struct validator *v, struct vzone *z, const ldns_rdf *target)
 		return -1;
 	ldns_rr_list *ds = select_rrs(f->answer, target, LDNS_RR_TYPE_DS);
 	const ldns_rdf *parent = ldns_rr_list_rr_count(ds) ? ds_signer(f, target) : NULL;
-	if (!parent || !at_or_below(parent, z->name)) {
+	if (!parent || !dname_at_or_below(parent, z->name)) {
 		ldns_rr_list_free(ds);
 		return 0; /* unsigned, or no DS: go label by label */
 	}
-	struct vzone *pz = same_name(parent, z->name) ? z : walk(v, parent, true);
-	if (!pz || pz->state != VZ_SECURE || !same_name(pz->name, parent)) {
+	struct vzone *pz = dname_same(parent, z->name) ? z : walk(v, parent, true);
+	if (!pz || pz->state != VZ_SECURE || !dname_same(pz->name, parent)) {
 		ldns_rr_list_free(ds);
 		return pz && !v->done ? 1 : -1; /* pz ends the walk, or a fetch is pending */
 	}
@@ -776,8 +761,8 @@ static struct vzone *walk(struct validator *v, const ldns_rdf *target, bool cut)
 			ldns_rdf_deep_free(n);
 			return NULL;
 		}
-		name_str(n, nn, sizeof nn);
-		name_str(z->name, zn, sizeof zn);
+		dname_text(n, nn, sizeof nn);
+		dname_text(z->name, zn, sizeof zn);
 		ldns_rr_list *ds = select_rrs(f->answer, n, LDNS_RR_TYPE_DS);
 		if (f->rcode == LDNS_RCODE_SERVFAIL) {
 			struct vzone *c = zone_add(v, n, VZ_BOGUS);
@@ -872,7 +857,7 @@ static const ldns_rr *nth_set(const ldns_rr_list *an, size_t n)
 		bool first = true;
 		for (size_t j = 0; j < i && first; j++) {
 			const ldns_rr *p = ldns_rr_list_rr(an, j);
-			first = !(ldns_rr_get_type(p) == ldns_rr_get_type(rr) && same_name(ldns_rr_owner(p), ldns_rr_owner(rr)));
+			first = !(ldns_rr_get_type(p) == ldns_rr_get_type(rr) && dname_same(ldns_rr_owner(p), ldns_rr_owner(rr)));
 		}
 		if (first && seen++ == n)
 			return rr;
@@ -885,8 +870,8 @@ static const ldns_rdf *claimed_signer(const ldns_rr_list *l, const ldns_rdf *own
 {
 	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && same_name(ldns_rr_owner(rr), owner) &&
-		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == t && at_or_below(owner, ldns_rr_rrsig_signame(rr)))
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG && dname_same(ldns_rr_owner(rr), owner) &&
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == t && dname_at_or_below(owner, ldns_rr_rrsig_signame(rr)))
 			return ldns_rr_rrsig_signame(rr);
 	}
 	return NULL;
@@ -938,10 +923,10 @@ static bool check_set(struct validator *v, const ldns_rr *first)
 	if (zone_verdict(v, z))
 		return true;
 	char on[VALR_NAME];
-	name_str(owner, on, sizeof on);
-	if (signer && !same_name(signer, z->name)) {
+	dname_text(owner, on, sizeof on);
+	if (signer && !dname_same(signer, z->name)) {
 		char sn[VALR_NAME];
-		name_str(signer, sn, sizeof sn);
+		dname_text(signer, sn, sizeof sn);
 		finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "%s is signed by %s, which is not a zone", on, sn);
 		return true;
 	}
@@ -993,15 +978,15 @@ static void check_negative(struct validator *v)
 	const ldns_rdf *name = v->qname;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(v->answer); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(v->answer, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && same_name(ldns_rr_owner(rr), name))
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && dname_same(ldns_rr_owner(rr), name))
 			name = ldns_rr_rdf(rr, 0);
 	}
 	char qn[VALR_NAME], sn[VALR_NAME];
-	name_str(name, qn, sizeof qn);
-	if (soa && !at_or_below(name, ldns_rr_owner(soa))) {
+	dname_text(name, qn, sizeof qn);
+	if (soa && !dname_at_or_below(name, ldns_rr_owner(soa))) {
 		/* Another zone's SOA (and proof) cannot deny this name: it would
 		 * let an insecure or unrelated zone stand in for the real one. */
-		name_str(ldns_rr_owner(soa), sn, sizeof sn);
+		dname_text(ldns_rr_owner(soa), sn, sizeof sn);
 		v->proof_done = true;
 		finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "the negative answer for %s comes with the SOA of %s, which does "
 			"not hold that name", qn, sn);
@@ -1023,8 +1008,8 @@ static void check_negative(struct validator *v)
 		finish(v, VAL_BOGUS, EDE_RRSIGS_MISSING, "the negative answer for %s carries no SOA record", qn);
 		return;
 	}
-	if (!same_name(z->name, ldns_rr_owner(soa))) {
-		name_str(ldns_rr_owner(soa), sn, sizeof sn);
+	if (!dname_same(z->name, ldns_rr_owner(soa))) {
+		dname_text(ldns_rr_owner(soa), sn, sizeof sn);
 		finish(v, VAL_BOGUS, EDE_DNSSEC_BOGUS, "the negative answer's SOA is at %s, which is not a zone apex", sn);
 		return;
 	}
@@ -1134,7 +1119,7 @@ int validator_start(struct validator *v, const ldns_rdf *qname, ldns_rr_type qty
 	v->rcode = rcode;
 	v->answer = answer ? ldns_rr_list_clone(answer) : ldns_rr_list_new();
 	v->authority = authority ? ldns_rr_list_clone(authority) : ldns_rr_list_new();
-	name_str(qname, v->rep.qname, sizeof v->rep.qname);
+	dname_text(qname, v->rep.qname, sizeof v->rep.qname);
 	v->rep.qtype = qtype;
 	v->rep.rcode = rcode;
 	if (!v->qname || !v->answer || !v->authority)
