@@ -2,27 +2,24 @@
 # bench/resolve.sh: cold-cache full-resolution latency of dnslab's recursive
 # resolver against Unbound's, on the same lab hierarchy.
 #
-# measured on 2026-11-25, Debian 12 VM (2 CPUs, kernel 6.18.44), Unbound
-# 1.17.1 (Debian 1.17.1-2+deb12u4), build/dnslab (the optimized build of the
-# working tree), `sh bench/resolve.sh` as root, defaults (3 rounds x 200
-# names per resolver, 600 cold resolutions each), on a quiet machine (every
-# round reported "other work 0% of a CPU"):
+# measured on 2026-11-25, Debian 12 VM (2 CPUs), Unbound 1.17.1 (Debian
+# 1.17.1-2+deb12u4), build/dnslab, `sh bench/resolve.sh` as root, defaults
+# (3 rounds x 200 names per resolver, 600 cold resolutions each), both
+# resolvers validating from the lab's trust anchor, quiet machine:
 #                 dnslab median / p90   Unbound median / p90   ratio (medians)
-#     run A         0.403 / 0.614 ms      0.432 / 0.619 ms       0.933
-#     run B         0.373 / 0.445 ms      0.397 / 0.458 ms       0.941
-#   Goal (ratio <= 1.0) met in both; per-name paired ratios: median 0.949 and
-#   0.928.  Four earlier runs while other engineers' benchmarks and tests kept
-#   one CPU 50-150% busy gave ratios 0.999, 1.002, 1.027, 0.957 (medians
-#   0.45-0.61 ms): under load the two are at parity within the noise.
-#   Upstream queries per cold resolution: dnslab 4 (test. A @root,
-#   example.test. A @tld, wild.example.test. A @example, nX.wild... A
-#   @example), Unbound 5 (the same four plus its priming query . NS @root),
-#   from the wiretap and, for Unbound, its own counter on every timed
-#   resolution (5 every time, so each was cold).
-#   The issue's figures (Unbound 1.7 ms, 7 queries) did not reproduce here.
+#     run A         1.502 / 2.269 ms      1.562 / 2.326 ms       0.961
+#     run B         1.521 / 2.332 ms      1.581 / 2.304 ms       0.962
+#   Goal (ratio <= 1.0) met in both; per-name paired ratios 0.967 and 0.970.
+#   The same script before this change's validator work gave 1.15 and 1.10:
+#   every check imported its EC key the legacy way (converted again for each
+#   OpenSSL context), made and freed its own OpenSSL state, and the iterator
+#   turned names into text for events nobody listened to.
+#   Upstream queries per cold resolution: dnslab 7, Unbound 9 (the four
+#   referrals and answers, plus the DNSKEY fetches of ., test. and
+#   example.test.; Unbound also primes . NS and asks DS separately), from the
+#   wiretap and, for Unbound, its own counter on every timed resolution.
 #   Without `outgoing-interface` (so Unbound may use IPv6 via ::1 and
-#   do-ip6: yes) Unbound also looks up A and AAAA of every NS name: 14 queries
-#   and a 0.68 ms median (a 20-name trial: dnslab 0.48 ms, ratio 0.70).  The lab
+#   do-ip6: yes) Unbound also looks up A and AAAA of every NS name.  The lab
 #   is IPv4-only, so the script gives Unbound do-ip6: no and an IPv4
 #   outgoing-interface: the stricter comparison.
 #
