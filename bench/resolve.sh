@@ -14,10 +14,9 @@
 #   every check imported its EC key the legacy way (converted again for each
 #   OpenSSL context), made and freed its own OpenSSL state, and the iterator
 #   turned names into text for events nobody listened to.
-#   Upstream queries per cold resolution: dnslab 7, Unbound 9 (the four
-#   referrals and answers, plus the DNSKEY fetches of ., test. and
-#   example.test.; Unbound also primes . NS and asks DS separately), from the
-#   wiretap and, for Unbound, its own counter on every timed resolution.
+#   Upstream queries per cold resolution: dnslab 7, Unbound 9, from the
+#   wiretap and, for Unbound, its own counter on every timed resolution
+#   (the wiretap's JSON log of the count run shows which they are).
 #   Without `outgoing-interface` (so Unbound may use IPv6 via ::1 and
 #   do-ip6: yes) Unbound also looks up A and AAAA of every NS name.  The lab
 #   is IPv4-only, so the script gives Unbound do-ip6: no and an IPv4
