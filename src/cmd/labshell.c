@@ -682,19 +682,20 @@ static int split(char *line, char **argv, int max)
 
 static const char help_text[] =
 	"Exercises: task, hint, answer TEXT, check, solution, next, prev, goto N, list, skip\n"
-	"DNS:       dig ... (like dig; @resolver by default, @root @tld @example ... or an address),\n"
-	"           trace NAME [TYPE], resolve NAME [TYPE], validate NAME [TYPE], chain NAME\n"
-	"           walk ZONE (list a signed zone through its NSEC chain)\n"
-	"Registry:  registrar register|set-ns|add-ds|remove-ds|whois|log|list ... (registrar --help)\n"
-	"The lab:   servers, zone NAME [add RECORD], cache, flush, clock [+DURATION|reset],\n"
-	"           watch on|off,\n"
+	"DNS:       dig ... (like dig; @resolver by default, @root @tld @example ... or an address;\n"
+	"           +tls, -b ADDRESS), trace NAME [TYPE], resolve NAME [TYPE],\n"
+	"           validate NAME [TYPE], chain NAME, walk ZONE (follow a zone's NSEC chain)\n"
+	"The lab:   servers, zone NAME [add RECORD], reload (read the workspace zones again),\n"
+	"           cache, flush, clock [+DURATION|reset], watch on|off\n"
 	"Resolver:  resolver status|qmin on|off|open|closed|hyperlocal on|off,\n"
 	"           nta add NAME [DURATION], nta remove NAME, nta list\n"
+	"Registry:  registrar register|set-ns|add-ds|remove-ds|delete|whois|log|list ...\n"
+	"           (registrar --help)\n"
 	"DNSSEC:    keygen ZONE [--ksk], sign ZONE [--publish-only TAG] [--without TAG]\n"
 	"           (TAG: a key tag, new-zsk or old-zsk), ds ZONE: for your zones, such as\n"
 	"           student.test (keys, ZONE.zone.signed and ZONE.ds in the workspace's\n"
 	"           zones/; sign signs at the lab clock's now)\n"
-	"           reload (read the workspace zones again), help, quit\n";
+	"Shell:     help, quit\n";
 
 static void resadmin_news(void *arg, const char *msg)
 {
