@@ -131,6 +131,11 @@ bool net_request_tcp(const struct net_request *req)
 	return req->tcp;
 }
 
+bool net_request_encrypted(const struct net_request *req)
+{
+	return req->sink != NULL; /* the only other stream transport is DoT */
+}
+
 void net_request_drop(struct net_request *req)
 {
 	request_free(req);

@@ -67,6 +67,8 @@ void net_listener_stream_query(struct net_listener *l, const uint8_t *q, size_t 
 const struct sockaddr *net_request_peer(const struct net_request *req);
 /* Over a stream (TCP or TLS): no UDP size limit applies. */
 bool net_request_tcp(const struct net_request *req);
+/* Over an encrypted transport (DNS over TLS): padding makes sense. */
+bool net_request_encrypted(const struct net_request *req);
 
 /* Send resp (copied) to the client of req and free req.  A request whose
  * listener or TCP connection has gone away is dropped quietly. */

@@ -118,6 +118,7 @@ struct resolver_client {
 	uint8_t *query; /* a copy: the question is echoed with its case */
 	size_t qlen;
 	bool want_info; /* asked for RESOLVER_OPT_CACHE_INFO */
+	bool padded;    /* the query carried an EDNS Padding option (RFC 7830) */
 	bool starting;  /* inside resolution_start: the caller frees c */
 	bool finished;
 	struct resolver_client *prev, *next;
@@ -157,6 +158,26 @@ static void reply_error(struct net_request *req, const uint8_t *q, const struct 
 	} else {
 		net_request_drop(req);
 	}
+}
+
+/* RFC 8467 4.1: over an encrypted transport, pad a response to a padded
+ * query to a multiple of 468 octets, so that its size says little about
+ * the name.  The option adds 4 octets of its own; pad_len is the rest. */
+#define RESPONSE_PAD_BLOCK 468
+
+static void add_padding(ldns_pkt *p, size_t pad_len)
+{
+	ldns_edns_option_list *list = ldns_pkt_edns_get_option_list(p);
+	bool fresh = list == NULL;
+	if (fresh && !(list = ldns_edns_option_list_new()))
+		return;
+	uint8_t *zeros = pad_len ? calloc(1, pad_len) : NULL;
+	ldns_edns_option *o = (pad_len && !zeros) ? NULL : ldns_edns_new_from_data(LDNS_EDNS_PADDING, pad_len, zeros);
+	free(zeros);
+	if (o && !ldns_edns_option_list_push(list, o))
+		ldns_edns_deep_free(o);
+	if (fresh)
+		ldns_pkt_set_edns_option_list(p, list);
 }
 
 static bool add_edns_options(ldns_pkt *p, uint16_t ede, const char *ede_text, const uint8_t *info, size_t info_len)
@@ -241,7 +262,17 @@ static void client_answer(struct resolver_client *c, const struct iter_result *r
 	}
 	uint8_t *wire = NULL;
 	size_t len = 0;
-	if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK || len > 65535) {
+	ldns_status st = ldns_pkt2wire(&wire, p, &len);
+	if (st == LDNS_STATUS_OK && wq->has_edns && c->padded && net_request_encrypted(c->req)) {
+		size_t pad = (RESPONSE_PAD_BLOCK - (len + 4) % RESPONSE_PAD_BLOCK) % RESPONSE_PAD_BLOCK;
+		if (len + 4 + pad <= 65535) {
+			free(wire);
+			wire = NULL;
+			add_padding(p, pad);
+			st = ldns_pkt2wire(&wire, p, &len);
+		}
+	}
+	if (st != LDNS_STATUS_OK || len > 65535) {
 		free(wire);
 		ldns_pkt_free(p);
 		reply_error(c->req, c->query, wq, RCODE_SERVFAIL);
@@ -289,19 +320,21 @@ static void client_on_resolved(void *arg, const struct iter_result *r, const str
 		client_free(c);
 }
 
-/* Does the query's OPT carry our cache-info option?  Parsed with ldns: only
- * the resolver path pays for it. */
-static bool wants_cache_info(const uint8_t *q, size_t qlen)
+/* Does the query's OPT carry our cache-info option, or Padding (RFC 7830)?
+ * Parsed with ldns: only the resolver path pays for it. */
+static void query_options(const uint8_t *q, size_t qlen, bool *info, bool *padded)
 {
 	ldns_pkt *p = NULL;
-	bool want = false;
+	*info = *padded = false;
 	if (ldns_wire2pkt(&p, q, qlen) != LDNS_STATUS_OK)
-		return false;
+		return;
 	ldns_edns_option_list *l = ldns_pkt_edns_get_option_list(p);
-	for (size_t i = 0; l && i < ldns_edns_option_list_get_count(l); i++)
-		want = want || ldns_edns_get_code(ldns_edns_option_list_get_option(l, i)) == RESOLVER_OPT_CACHE_INFO;
+	for (size_t i = 0; l && i < ldns_edns_option_list_get_count(l); i++) {
+		ldns_edns_option_code code = ldns_edns_get_code(ldns_edns_option_list_get_option(l, i));
+		*info = *info || code == RESOLVER_OPT_CACHE_INFO;
+		*padded = *padded || code == LDNS_EDNS_PADDING;
+	}
 	ldns_pkt_free(p);
-	return want;
 }
 
 static bool is_clock_name(const struct wire_query *wq)
@@ -400,7 +433,8 @@ void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_requ
 	c->wq = wq;
 	c->r = r;
 	c->req = req;
-	c->want_info = wq.has_edns && wants_cache_info(q, qlen);
+	if (wq.has_edns)
+		query_options(q, qlen, &c->want_info, &c->padded);
 	c->next = r->clients;
 	if (r->clients)
 		r->clients->prev = c;

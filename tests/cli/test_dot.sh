@@ -45,6 +45,15 @@ expect_match "kdig +tls: the A record the resolver gives over UDP ($want)" \
 	"^www\.example\.test\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+$want$" "$out"
 out=$(kdig +tls-ca="$CA" +tls-hostname=$H @$R -p $DOT www.example.test +dnssec +time=3 +retry=0 2>&1)
 expect_match "kdig +tls +dnssec: validated (ad)" "Flags: qr rd ra ad" "$out"
+# RFC 8467: a padded query over TLS gets its answer padded to a 468-octet
+# block; an unpadded one, or a padded one over UDP, is not padded.
+out=$(kdig +tls-ca="$CA" +tls-hostname=$H @$R -p $DOT www.example.test +padding +time=3 +retry=0 2>&1)
+expect_match "kdig +tls +padding: the answer carries a Padding option" "^;; PADDING: [0-9]+ B$" "$out"
+expect_match "kdig +tls +padding: 468 octets, one block (RFC 8467)" "^;; Received 468 B$" "$out"
+out=$(kdig +tls-ca="$CA" +tls-hostname=$H @$R -p $DOT www.example.test +nopadding +time=3 +retry=0 2>&1)
+expect_nomatch "kdig +tls +nopadding: no Padding in the answer" "PADDING" "$out"
+out=$(kdig @$R -p $PORT www.example.test +padding +time=3 +retry=0 2>&1)
+expect_nomatch "kdig +padding over UDP: not padded (nothing to hide in clear)" "PADDING" "$out"
 l=$(tap "^[0-9:.]+ tls 127\.0\.0\.1:[0-9]+ -> resolver\(127\.53\.0\.53:$DOT\)  encrypted, [0-9]+ bytes: the name is not visible$")
 expect_match "wiretap: the query as an observer sees it" "tls 127\.0\.0\.1:[0-9]+ -> resolver" "$l"
 l=$(tap "^[0-9:.]+ tls 127\.0\.0\.1:[0-9]+ <- resolver\(127\.53\.0\.53:$DOT\)  encrypted, [0-9]+ bytes: the answer is not visible$")
