@@ -14,23 +14,21 @@
 #include "net/addr.h"
 #include "resolver/resolver.h"
 
-/* The running lab's clock offset, asked of its resolver (CH TXT
- * clock.dnslab., see resolver.h), so that a command validates at the same
- * lab time the lab serves.  False when it does not answer in time. */
-static bool ask_clock(const struct lab *lab, int port, int64_t *offset)
+/* The running lab's answer to CH TXT name, asked of its resolver (see
+ * resolver.h), or NULL when it does not answer in time.  Caller frees. */
+static ldns_pkt *ask_lab(const struct lab *lab, int port, const char *name)
 {
 	const struct topo_server *r = lab_resolver(lab);
 	struct sockaddr_storage to;
 	if (!r || net_addr_parse(r->address, port, &to) != 0)
-		return false;
-	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str(RESOLVER_CLOCK_NAME), LDNS_RR_TYPE_TXT,
-					 LDNS_RR_CLASS_CH, 0);
-	uint8_t *wire = NULL, buf[512];
+		return NULL;
+	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str(name), LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, 0);
+	uint8_t *wire = NULL, buf[4096];
 	size_t len = 0;
-	bool ok = false;
+	ldns_pkt *a = NULL;
 	int fd = -1;
 	if (!q)
-		return false;
+		return NULL;
 	ldns_pkt_set_random_id(q);
 	uint16_t id = ldns_pkt_id(q);
 	if (ldns_pkt2wire(&wire, q, &len) == LDNS_STATUS_OK &&
@@ -39,31 +37,69 @@ static bool ask_clock(const struct lab *lab, int port, int64_t *offset)
 		   to.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == (ssize_t)len) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t n;
-		ldns_pkt *a = NULL;
-		if (poll(&pfd, 1, 300) == 1 && (n = recv(fd, buf, sizeof buf, 0)) > 12 &&
-		    ldns_wire2pkt(&a, buf, (size_t)n) == LDNS_STATUS_OK && ldns_pkt_id(a) == id &&
-		    ldns_rr_list_rr_count(ldns_pkt_answer(a)) == 1) {
-			const ldns_rr *t = ldns_rr_list_rr(ldns_pkt_answer(a), 0);
-			char *text = ldns_rr_rd_count(t) >= 2 ? ldns_rdf2str(ldns_rr_rdf(t, 1)) : NULL;
-			long long off;
-			/* TXT "epoch" "offset": the second string, quoted */
-			ok = text && sscanf(text, "\"%lld\"", &off) == 1;
-			if (ok)
-				*offset = off;
-			free(text);
+		if (!(poll(&pfd, 1, 300) == 1 && (n = recv(fd, buf, sizeof buf, 0)) > 12 &&
+		      ldns_wire2pkt(&a, buf, (size_t)n) == LDNS_STATUS_OK && ldns_pkt_id(a) == id &&
+		      ldns_pkt_get_rcode(a) == LDNS_RCODE_NOERROR)) {
+			ldns_pkt_free(a);
+			a = NULL;
 		}
-		ldns_pkt_free(a);
 	}
 	if (fd >= 0)
 		close(fd);
 	free(wire);
 	ldns_pkt_free(q);
+	return a;
+}
+
+/* String i of TXT record t, without its quotes, as a number. */
+static bool txt_number(const ldns_rr *t, size_t i, long long *out)
+{
+	char *text = ldns_rr_rd_count(t) > i ? ldns_rdf2str(ldns_rr_rdf(t, i)) : NULL;
+	bool ok = text && sscanf(text, "\"%lld\"", out) == 1;
+	free(text);
 	return ok;
+}
+
+/* The running lab's clock offset (CH TXT clock.dnslab.: "epoch" "offset"),
+ * so that a command validates at the same lab time the lab serves. */
+static bool ask_clock(const struct lab *lab, int port, int64_t *offset)
+{
+	ldns_pkt *a = ask_lab(lab, port, RESOLVER_CLOCK_NAME);
+	long long off;
+	bool ok = a && ldns_rr_list_rr_count(ldns_pkt_answer(a)) == 1 &&
+		  txt_number(ldns_rr_list_rr(ldns_pkt_answer(a), 0), 1, &off);
+	if (ok)
+		*offset = off;
+	ldns_pkt_free(a);
+	return ok;
+}
+
+/* The running lab's negative trust anchors (CH TXT nta.dnslab.: "NAME"
+ * "UNTIL" each), into l, so that validate and chain judge as its resolver
+ * does.  An NTA that does not parse is left out. */
+static void ask_ntas(const struct lab *lab, int port, double now, struct nta_list *l)
+{
+	ldns_pkt *a = ask_lab(lab, port, RESOLVER_NTA_NAME);
+	const ldns_rr_list *an = a ? ldns_pkt_answer(a) : NULL;
+	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
+		const ldns_rr *t = ldns_rr_list_rr(an, i);
+		long long until;
+		char *name = ldns_rr_rd_count(t) >= 1 ? ldns_rdf2str(ldns_rr_rdf(t, 0)) : NULL;
+		size_t nl = name ? strlen(name) : 0;
+		struct dl_error err = { 0, "" };
+		if (nl > 2 && name[0] == '"' && name[nl - 1] == '"' && txt_number(t, 1, &until) && (double)until > now) {
+			name[nl - 1] = '\0';
+			nta_add(l, name + 1, now, (double)until - now, &err);
+		}
+		free(name);
+	}
+	ldns_pkt_free(a);
 }
 
 int labclient_open(struct labclient *c, const struct labclient_opts *o, struct dl_error *err)
 {
 	memset(c, 0, sizeof *c);
+	nta_init(&c->nta);
 	int rc = lab_load(&c->lab, o->topology, o->port, err);
 	if (rc)
 		return rc;
@@ -91,6 +127,8 @@ int labclient_open(struct labclient *c, const struct labclient_opts *o, struct d
 		int64_t off;
 		if (o->lab_clock && !o->clock_given && ask_clock(c->lab, o->port, &off))
 			c->lab->clock.offset = off;
+		if (o->lab_clock)
+			ask_ntas(c->lab, o->port, labclock_now(&c->lab->clock), &c->nta);
 	}
 	lab_close(c->lab, NULL);
 	c->stopped = true;
@@ -98,6 +136,7 @@ int labclient_open(struct labclient *c, const struct labclient_opts *o, struct d
 		uv_run(&c->loop, UV_RUN_DEFAULT);
 		uv_loop_close(&c->loop);
 		lab_free(c->lab);
+		nta_free(&c->nta);
 		c->lab = NULL;
 	}
 	return rc;
@@ -119,6 +158,7 @@ int labclient_run(struct labclient *c)
 	int rc = uv_loop_close(&c->loop);
 	lab_free(c->lab);
 	c->lab = NULL;
+	nta_free(&c->nta);
 	if (rc) {
 		fprintf(stderr, "dnslab: internal error: handles left open at exit\n");
 		return 3;

@@ -27,6 +27,7 @@ struct labclient {
 	uv_loop_t loop;
 	bool embedded;
 	bool stopped;
+	struct nta_list nta; /* with lab_clock: the running lab's negative trust anchors */
 };
 
 /* Load the lab and decide where it runs.  On error the message is in err and

@@ -166,6 +166,7 @@ static int run_view(const char *cmd, const char *usage, int argc, char **argv, b
 	struct exchange_opts xo = { .timeout_ms = 800, .tries = 2 };
 	struct lookup_params lp = {
 		.cfg = &cfg, .xo = &xo, .now = run_now, .now_arg = &t.lc.lab->clock, .anchor = t.lc.lab->anchor,
+		.nta = &t.lc.nta, /* the running lab's, as its resolver judges */
 	};
 	bool finished = false;
 	struct lookup *lk = lookup_start(&t.lc.loop, &lp, qname, qtype, on_done, &t, &finished);

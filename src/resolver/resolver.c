@@ -344,18 +344,26 @@ static bool is_clock_name(const struct wire_query *wq)
 }
 
 /* CH TXT clock.dnslab.: the lab clock, for commands run beside the lab. */
-static void reply_clock(struct resolver *r, struct net_request *req, const uint8_t *q, const struct wire_query *wq)
+/* An answer of CH TXT records "OWNER 0 CH TXT <rdata[i]>" from the lab
+ * itself (clock.dnslab., nta.dnslab.). */
+static void reply_chaos_txt(struct net_request *req, const uint8_t *q, const struct wire_query *wq, const char *owner,
+			    char rdata[][320], size_t n)
 {
-	char text[128];
-	snprintf(text, sizeof text, "clock.dnslab. 0 CH TXT \"%.0f\" \"%lld\"", labclock_now(r->clock),
-		 (long long)r->clock->offset);
-	ldns_rr *rr = NULL;
 	ldns_pkt *p = ldns_pkt_new();
 	ldns_rr *question = ldns_rr_new();
-	ldns_rdf *qname = ldns_dname_new_frm_str(RESOLVER_CLOCK_NAME);
+	ldns_rdf *qname = ldns_dname_new_frm_str(owner);
 	uint8_t *wire = NULL;
 	size_t len = 0;
-	if (p && question && qname && ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) == LDNS_STATUS_OK) {
+	bool ok = p && question && qname;
+	for (size_t i = 0; ok && i < n; i++) {
+		char text[400];
+		ldns_rr *rr = NULL;
+		snprintf(text, sizeof text, "%s 0 CH TXT %s", owner, rdata[i]);
+		ok = ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) == LDNS_STATUS_OK;
+		if (ok)
+			ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+	}
+	if (ok) {
 		ldns_rr_set_owner(question, qname);
 		qname = NULL;
 		ldns_rr_set_type(question, LDNS_RR_TYPE_TXT);
@@ -363,8 +371,6 @@ static void reply_clock(struct resolver *r, struct net_request *req, const uint8
 		ldns_rr_set_question(question, true);
 		ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, question);
 		question = NULL;
-		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
-		rr = NULL;
 		ldns_pkt_set_id(p, wq->id);
 		ldns_pkt_set_qr(p, true);
 		ldns_pkt_set_aa(p, true);
@@ -378,10 +384,32 @@ static void reply_clock(struct resolver *r, struct net_request *req, const uint8
 	else
 		reply_error(req, q, wq, RCODE_SERVFAIL);
 	free(wire);
-	ldns_rr_free(rr);
 	ldns_rr_free(question);
 	ldns_rdf_deep_free(qname);
 	ldns_pkt_free(p);
+}
+
+static void reply_clock(struct resolver *r, struct net_request *req, const uint8_t *q, const struct wire_query *wq)
+{
+	char text[1][320];
+	snprintf(text[0], sizeof text[0], "\"%.0f\" \"%lld\"", labclock_now(r->clock), (long long)r->clock->offset);
+	reply_chaos_txt(req, q, wq, RESOLVER_CLOCK_NAME, text, 1);
+}
+
+static bool is_nta_name(const struct wire_query *wq)
+{
+	static const uint8_t name[] = "\3nta\6dnslab";
+	return wq->qname_len == sizeof name && memcmp(wq->qname_lower, name, sizeof name) == 0;
+}
+
+static void reply_ntas(struct resolver *r, struct net_request *req, const uint8_t *q, const struct wire_query *wq)
+{
+	resolver_nta_expire(r);
+	char text[NTA_MAX][320];
+	size_t n = 0;
+	for (size_t i = 0; i < r->nta.n && n < NTA_MAX; i++)
+		snprintf(text[n++], sizeof text[0], "\"%s\" \"%.0f\"", r->nta.e[i].text, r->nta.e[i].until);
+	reply_chaos_txt(req, q, wq, RESOLVER_NTA_NAME, text, n);
 }
 
 void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_request *req)
@@ -416,6 +444,10 @@ void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_requ
 	}
 	if (wq.qclass == LDNS_RR_CLASS_CH && wq.qtype == LDNS_RR_TYPE_TXT && is_clock_name(&wq)) {
 		reply_clock(r, req, q, &wq);
+		return;
+	}
+	if (wq.qclass == LDNS_RR_CLASS_CH && wq.qtype == LDNS_RR_TYPE_TXT && is_nta_name(&wq)) {
+		reply_ntas(r, req, q, &wq);
 		return;
 	}
 	if (wq.qclass != LDNS_RR_CLASS_IN || wq.qtype == LDNS_RR_TYPE_AXFR || wq.qtype == LDNS_RR_TYPE_IXFR) {

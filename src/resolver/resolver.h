@@ -27,6 +27,10 @@
  * now and its offset from real time in seconds, so that a command run
  * beside a lab validates at the lab's time. */
 #define RESOLVER_CLOCK_NAME "clock.dnslab."
+/* CH TXT nta.dnslab.: one TXT "NAME" "UNTIL" per live negative trust anchor
+ * (UNTIL in lab-clock seconds), so that validate and chain, run beside the
+ * lab, judge as its resolver does. */
+#define RESOLVER_NTA_NAME "nta.dnslab."
 #define RESOLVER_CACHE_ENTRIES 3000
 
 struct resolution;

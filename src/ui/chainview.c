@@ -480,7 +480,12 @@ static void trust_lines(FILE *out, const struct val_report *r, size_t i, bool co
 	const char *parent = i > 0 ? r->links[i - 1].zone : "the parent";
 	char a[16], d[16];
 
-	if (l->no_ds) {
+	if (l->nta) {
+		char until[32];
+		label(out, "trust");
+		fprintf(out, "%snegative trust anchor%s until %s (RFC 7646): not validated\n", term_sgr(color, TERM_YELLOW),
+			term_reset(color), fmt_time((int64_t)l->nta_until, until));
+	} else if (l->no_ds) {
 		label(out, "trust");
 		fprintf(out, "%sno DS%s: insecure delegation, ", term_sgr(color, TERM_YELLOW), term_reset(color));
 		if (l->denial[0])
@@ -526,7 +531,7 @@ static void key_lines(FILE *out, const struct val_report *r, const struct valr_l
 
 	if (nkeys(l) == 0 && l->state != VAL_UNCHECKED) {
 		label(out, "DNSKEY");
-		if (l->no_ds)
+		if (l->no_ds && !l->nta)
 			fputs("not checked: with no DS in the parent, no key of this zone can be trusted\n", out);
 		else if (l->state == VAL_INSECURE)
 			fputs("not checked: the chain of trust ends here\n", out);
@@ -785,7 +790,13 @@ static bool tree_zone(FILE *out, const struct val_report *r, size_t i, bool *sig
 	t->l = l;
 	t->i = i;
 	root = tree_add(t, -1, l->state, "zone %s", l->zone);
-	if (l->no_ds) {
+	if (l->nta) {
+		char until[32];
+		tree_add(t, root, VAL_INSECURE, "negative trust anchor until %s (RFC 7646): not validated",
+			 fmt_time((int64_t)l->nta_until, until));
+		tree_add(t, root, NO_STATE, "the chain of trust ends here: nothing below is validated");
+		go_on = false;
+	} else if (l->no_ds) {
 		int nn = tree_add(t, root, VAL_INSECURE, "no DS in %s: insecure delegation%s%s", parent,
 			l->denial[0] ? ", proven by " : "", l->denial);
 		/* The parent's key that signed the proof showed it above, unless there is none. */
@@ -1281,6 +1292,11 @@ static void json_link(struct json *j, const struct valr_link *l, double now)
 	json_bool(j, l->anchor);
 	json_key(j, "no_ds");
 	json_bool(j, l->no_ds);
+	json_key(j, "nta_until"); /* a negative trust anchor's end, epoch seconds; null without one */
+	if (l->nta)
+		json_int(j, (long long)l->nta_until);
+	else
+		json_str(j, NULL);
 	json_key(j, "denial");
 	json_str(j, l->no_ds && l->denial[0] ? l->denial : NULL);
 	json_key(j, "ds");

@@ -23,3 +23,6 @@ NTA=$(section 'dig +dnssec www.expired.test' | tr '\n' ' ')
 expect_match "demo: with a negative trust anchor, expired.test. answers NOERROR" "status: NOERROR" "$NTA"
 expect_match "demo: ... without ad (not validated)" "flags: qr rd ra; QUERY: 1, ANSWER: [1-9]" "$NTA"
 expect_match "demo: ... and says why in an EDE" "negative trust anchor for expired\.test\." "$NTA"
+expect_match "demo: validate beside the lab honours its negative trust anchor" \
+	"^  trust     negative trust anchor until 20[0-9-]+ [0-9:]+ UTC \(RFC 7646\): not validated$" \
+	"$(section 'validate www.expired.test')"

@@ -41,10 +41,19 @@ expect_match "a sibling zone stays bogus (the NTA is for its subtree only)" "sta
 	"$(d $RES www.wrongds.test)"
 expect_match "a secure zone stays secure" "flags: qr rd ra ad;" "$(d $RES www.example.test)"
 check "nta list shows it" ctl "nta list" '^nta: expired.test. is not validated until .*s left on the lab clock'
+expect_match "the lab tells commands its NTAs (CH TXT nta.dnslab.)" '^"expired.test." "[0-9]+"$' \
+	"$(dig @$RES -p "$PORT" nta.dnslab CH TXT +short)"
+out=$("$DNSLAB" validate www.expired.test --port "$PORT" 2>&1)
+expect_eq "validate beside the lab honours its NTA: exit 0" 0 "$?"
+expect_match "... insecure, because of the NTA" "^www\.expired\.test\. A: insecure \(negative trust anchor for expired\.test\." "$out"
+expect_match "... the link says so, and until when" "^  trust     negative trust anchor until 20[0-9-]+ [0-9:]+ UTC \(RFC 7646\): not validated$" "$out"
 check "the lab clock moves 2 hours on (past the default hour)" ctl "clock +2h" 'real time \+7200 s'
 out=$(d $RES www.expired.test)
 expect_match "the NTA has expired: SERVFAIL again" "status: SERVFAIL" "$out"
 expect_match "... EDE 7 again (nothing accepted under the NTA outlived it)" "EDE: 7 " "$out"
+out=$("$DNSLAB" validate www.expired.test --port "$PORT" 2>&1)
+expect_eq "validate after the NTA expired: bogus again, exit 1" 1 "$?"
+expect_match "... EDE 7" "^www\.expired\.test\. A: bogus \(EDE 7 Signature Expired" "$out"
 check "nta list: none left" ctl "nta list" '^nta: no negative trust anchors'
 check "an NTA for the root is refused" ctl "nta add ." '^nta: no negative trust anchor for the root'
 check "an NTA longer than 7 days is refused" ctl "nta add expired.test 8d" '^nta: an NTA lasts from 1 s to 7 days'

@@ -438,6 +438,37 @@ static void test_tree_secure(void **state)
 	free(r);
 }
 
+/* www.expired.test. A under a negative trust anchor (RFC 7646): the link
+ * says so and until when, not "no DS", in every view. */
+static void test_nta_link(void **state)
+{
+	struct val_report *r = report_new("www.expired.test.", TYPE_A);
+	zone_add(r, ".", 20326, NULL, 0);
+	struct valr_link *l = link_add(r, "expired.test.", VAL_INSECURE);
+	l->nta = true;
+	l->nta_until = (double)(T0 + 3600);
+	r->nta = true;
+	r->verdict = VAL_INSECURE;
+	strcpy(r->why, "negative trust anchor for expired.test. (RFC 7646): not validated");
+	char *out = render(chainview_validate, r, false);
+	assert_has(out, "zone expired.test.: insecure");
+	assert_has(out, "  trust     negative trust anchor until ");
+	assert_has(out, " (RFC 7646): not validated\n");
+	assert_lacks(out, "no DS");
+	free(out);
+	out = render(chainview_tree, r, false);
+	assert_has(out, "zone expired.test. [insecure]\n├─ negative trust anchor until ");
+	assert_has(out, "└─ the chain of trust ends here");
+	assert_lacks(out, "no DS in");
+	free(out);
+	out = render(json_view, r, false);
+	char want[64];
+	snprintf(want, sizeof want, "\"nta_until\":%lld,", (long long)(T0 + 3600));
+	assert_has(out, want);
+	free(out);
+	free(r);
+}
+
 static void test_tree_stops_at_insecure(void **state)
 {
 	struct val_report *r = insecure_report();
@@ -570,7 +601,7 @@ static void test_json(void **state)
 	assert_has(out, "\"qname\":\"www.example.test.\",\"qtype\":\"A\",\"rcode\":\"NOERROR\","
 		"\"verdict\":\"secure\",\"ede\":null,\"ede_name\":null,\"why\":null,\"now\":1795600800,"
 		"\"validations\":7,\"negative\":false,\"denial\":null,\"chain\":[");
-	assert_has(out, "{\"zone\":\".\",\"state\":\"secure\",\"anchor\":true,\"no_ds\":false,\"denial\":null,"
+	assert_has(out, "{\"zone\":\".\",\"state\":\"secure\",\"anchor\":true,\"no_ds\":false,\"nta_until\":null,\"denial\":null,"
 		"\"ds\":[{\"tag\":20326,\"alg\":13,\"alg_name\":\"ECDSAP256SHA256\",\"digest_type\":2,"
 		"\"digest_name\":\"SHA-256\",\"matched\":true}]");
 	assert_has(out, "{\"tag\":20326,\"alg\":13,\"alg_name\":\"ECDSAP256SHA256\",\"flags\":257,\"role\":\"KSK\","
@@ -741,7 +772,7 @@ int main(void)
 		cmocka_unit_test(test_validate_negative_and_unknown_codes),
 		cmocka_unit_test(test_validate_color),
 		cmocka_unit_test(test_tree_secure),
-		cmocka_unit_test(test_tree_stops_at_insecure),
+		cmocka_unit_test(test_nta_link), cmocka_unit_test(test_tree_stops_at_insecure),
 		cmocka_unit_test(test_tree_stops_at_break),
 		cmocka_unit_test(test_dot_secure),
 		cmocka_unit_test(test_dot_bogus),
