@@ -219,6 +219,14 @@ static void print_map_json(const struct lab *lab, FILE *out)
 	} else {
 		json_null(&j);
 	}
+	/* The address that stands in for a host outside the ISP (the resolver
+	 * refuses it), for `dig -b`. */
+	const struct topo_server *res = lab_resolver(lab);
+	json_key(&j, "offnet");
+	if (res && res->offnet)
+		json_str(&j, res->offnet);
+	else
+		json_null(&j);
 	json_key(&j, "servers");
 	json_arr_begin(&j);
 	for (size_t i = 0; i < lab->nservers; i++) {

@@ -160,6 +160,7 @@ ready=$(head -1 "$TMP/serve.out")
 check "--json: the first line is one JSON object" sh -c 'printf "%s\n" "$1" | jq -e . >/dev/null' sh "$ready"
 expect_eq "--json ready: event" '"ready"' "$(printf '%s' "$ready" | jq -c .event)"
 expect_eq "--json ready: port" "$PORT" "$(printf '%s' "$ready" | jq -c .port)"
+expect_eq "--json ready: the off-net stand-in address" '"127.66.0.1"' "$(printf '%s' "$ready" | jq -c .offnet)"
 expect_eq "--json ready: the eight name servers, then the resolver, in order" \
 	'["root","root-b","root-c","tld","example","shop","teach","student","resolver"]' \
 	"$(printf '%s' "$ready" | jq -c '[.servers[].id]')"
