@@ -137,15 +137,26 @@ int regnet_notify(struct labclient *c, const char *ip, const char *zone, uint32_
 		ldns_rdf_deep_free(name);
 		return dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	}
-	/* RFC 1996 3.7: opcode NOTIFY, AA set, the zone's SOA as the question. */
+	/* RFC 1996 3.7: opcode NOTIFY, AA set, the zone's SOA as the question;
+	 * with EDNS, so that a refusal can say why (RFC 8914). */
 	ldns_pkt_set_opcode(q, LDNS_PACKET_NOTIFY);
 	ldns_pkt_set_aa(q, true);
+	ldns_pkt_set_edns_udp_size(q, 1232);
 	int rc = regnet_ask(c, ip, q, &a, err);
 	ldns_pkt_free(q);
 	char rn[32];
-	if (!rc && (ldns_pkt_get_opcode(a) != LDNS_PACKET_NOTIFY || ldns_pkt_get_rcode(a) != LDNS_RCODE_NOERROR))
-		rc = dl_error_set(err, DL_ERR_NET, "%s answered the NOTIFY with %s", ip,
-				  rcode_name(ldns_pkt_get_rcode(a), rn, sizeof rn));
+	if (!rc && (ldns_pkt_get_opcode(a) != LDNS_PACKET_NOTIFY || ldns_pkt_get_rcode(a) != LDNS_RCODE_NOERROR)) {
+		char why[512] = "";
+		ldns_edns_option_list *l = ldns_pkt_edns_get_option_list(a);
+		for (size_t i = 0; l && i < ldns_edns_option_list_get_count(l); i++) {
+			ldns_edns_option *o = ldns_edns_option_list_get_option(l, i);
+			size_t sz = ldns_edns_get_size(o);
+			if (ldns_edns_get_code(o) == LDNS_EDNS_EDE && sz > 2)
+				snprintf(why, sizeof why, " (%.*s)", (int)(sz - 2), (const char *)ldns_edns_get_data(o) + 2);
+		}
+		rc = dl_error_set(err, DL_ERR_NET, "%s answered the NOTIFY with %s%s", ip,
+				  rcode_name(ldns_pkt_get_rcode(a), rn, sizeof rn), why);
+	}
 	ldns_pkt_free(a);
 	a = NULL;
 	if (!rc && !(q = question(name, LDNS_RR_TYPE_SOA, false, false)))

@@ -267,6 +267,24 @@ size_t wire_error_response_edns(const uint8_t *pkt, const struct wire_query *q, 
 	return n;
 }
 
+size_t wire_add_ede(uint8_t *out, size_t n, size_t cap, uint16_t info, const char *text)
+{
+	size_t tl = text ? strlen(text) : 0;
+	if (tl > 400)
+		tl = 400; /* a reason, not a report */
+	size_t opt_len = 4 + 2 + tl;
+	if (n < 11 || n + opt_len > cap)
+		return n;
+	uint16_t rdlen = (uint16_t)(out[n - 2] << 8 | out[n - 1]);
+	wire_put_u16(out + n - 2, (uint16_t)(rdlen + opt_len));
+	wire_put_u16(out + n, 15); /* EDE */
+	wire_put_u16(out + n + 2, (uint16_t)(2 + tl));
+	wire_put_u16(out + n + 4, info);
+	if (tl)
+		memcpy(out + n + 6, text, tl);
+	return n + opt_len;
+}
+
 size_t wire_truncated(const uint8_t *resp, const struct wire_query *q, uint16_t udp_size, uint8_t *out)
 {
 	memmove(out, resp, q->question_end);

@@ -61,6 +61,11 @@ size_t wire_error_response(const uint8_t *pkt, const struct wire_query *q, int r
 /* An OPT RR (RFC 6891 6.1.2) advertising udp_size, written at p (11 bytes). */
 size_t wire_put_opt(uint8_t *p, uint16_t udp_size, uint8_t ext_rcode, bool do_bit);
 
+/* Append an Extended DNS Error (RFC 8914: info code, text cut to fit) to
+ * the OPT RR that ends the n-byte message in out, as wire_error_response_edns
+ * writes it.  Returns the new length (n when it does not fit). */
+size_t wire_add_ede(uint8_t *out, size_t n, size_t cap, uint16_t info, const char *text);
+
 /* wire_error_response, plus an OPT when the query had one (RFC 6891 7);
  * rcode may be extended (BADVERS = 16). */
 size_t wire_error_response_edns(const uint8_t *pkt, const struct wire_query *q, int rcode,

@@ -159,8 +159,8 @@ size_t labnotify_respond(struct lab *lab, struct lab_server *s, const uint8_t *q
 	for (size_t i = 0; i < s->auth.zones.n && !serves; i++)
 		serves = ldns_dname_compare(s->auth.zones.zones[i]->origin, qname) == 0;
 	int rcode = RCODE_NOTAUTH; /* RFC 1996 3.10 / RFC 2136: not authoritative for it */
+	struct dl_error err = { 0, "" };
 	if (serves) {
-		struct dl_error err = { 0, "" };
 		rcode = labnotify_reload_zone(lab, qname, (time_t)labclock_now(&lab->clock), &err) == 0 ? 0
 											 : RCODE_SERVFAIL;
 		if (rcode) {
@@ -174,5 +174,9 @@ size_t labnotify_respond(struct lab *lab, struct lab_server *s, const uint8_t *q
 	size_t n = wire_error_response_edns(q, &wq, rcode, AUTHSERVER_EDNS_SIZE, out, cap);
 	if (n && rcode != RCODE_NOTAUTH)
 		out[2] |= 0x04; /* AA: the answer of the zone's own server */
+	/* Why the zone was not taken, for the registrar to show (EDE 0,
+	 * Other): the sender is on this machine, the lab's own tool. */
+	if (n && rcode == RCODE_SERVFAIL && wq.has_edns && err.msg[0])
+		n = wire_add_ede(out, n, cap, 0, err.msg);
 	return n;
 }

@@ -132,6 +132,16 @@ expect_match "NOTIFY with two questions: FORMERR" "^two-questions rcode=1 op=4" 
 expect_match "garbage NOTIFY: FORMERR or dropped" "^garbage (rcode=1|noreply)" "$(cat "$TMP/hostile.out")"
 expect_eq "after the hostile NOTIFYs: same serial" "$S1" "$(serial)"
 expect_match "after the hostile NOTIFYs: still answering" "status: NOERROR" "$(d 127.53.1.1 test. SOA +norec)"
+# A zone file broken under a running lab: the NOTIFY is refused with the
+# reason (RFC 8914 EDE), and the old copy goes on serving.
+cp "$W/zones/test.zone" "$TMP/test.zone.good"
+echo "broken line here" >>"$W/zones/test.zone"
+out=$(dig @127.53.1.1 -p "$PORT" test. SOA +opcode=notify +norec +time=2 +tries=1)
+expect_match "NOTIFY over a broken zone file: SERVFAIL" "opcode: NOTIFY, status: SERVFAIL" "$out"
+expect_match "... with the file, the line and what is wrong in an EDE" \
+	"EDE: 0 \(Other\): \(.*/zones/test\.zone:[0-9]+: .*broken line here\)" "$out"
+expect_eq "... and the old test. goes on serving" "$S1" "$(serial)"
+cp "$TMP/test.zone.good" "$W/zones/test.zone"
 
 # --- restart: the registry is the workspace's -------------------------------
 check "lab stops cleanly" stop_lab

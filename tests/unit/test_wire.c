@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <ldns/ldns.h>
+
 #include "dns/wire.h"
 
 /* Messages are built by hand so each test shows exactly which bytes it sends. */
@@ -721,6 +723,34 @@ static void test_error_response_opcode_rcode(void **state)
 	assert_int_equal(wire_u16(out + 2), WIRE_FLAG_QR | 0x7800 | WIRE_FLAG_RD | WIRE_FLAG_CD | 5);
 }
 
+/* An EDE (RFC 8914) appended to an error response's OPT: ldns reads it
+ * back with its code and text; one that does not fit changes nothing. */
+static void test_error_response_ede(void **state)
+{
+	struct msg m;
+	struct wire_query q;
+	uint8_t out[512];
+	simple_query(&m, 1);
+	opt(&m, 1232, 0, 0);
+	assert_int_equal(parse(&m, &q), WIRE_OK);
+	size_t n = wire_error_response_edns(m.b, &q, 2, 1232, out, sizeof out);
+	assert_int_equal(n, 29 + 11);
+	size_t with = wire_add_ede(out, n, sizeof out, 0, "zones/test.zone:3: bad");
+	assert_int_equal(with, n + 4 + 2 + 22);
+	ldns_pkt *p = NULL;
+	assert_int_equal(ldns_wire2pkt(&p, out, with), LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_SERVFAIL);
+	ldns_edns_option_list *l = ldns_pkt_edns_get_option_list(p);
+	assert_non_null(l);
+	assert_int_equal(ldns_edns_option_list_get_count(l), 1);
+	ldns_edns_option *o = ldns_edns_option_list_get_option(l, 0);
+	assert_int_equal(ldns_edns_get_code(o), LDNS_EDNS_EDE);
+	assert_int_equal(ldns_edns_get_size(o), 24);
+	assert_memory_equal((const uint8_t *)ldns_edns_get_data(o) + 2, "zones/test.zone:3: bad", 22);
+	ldns_pkt_free(p);
+	assert_int_equal(wire_add_ede(out, n, n + 10, 0, "too long to fit"), n);
+}
+
 static void test_error_response_header_only(void **state)
 {
 	struct msg m;
@@ -818,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_compressed_response),
 		cmocka_unit_test(test_error_response_formerr),
 		cmocka_unit_test(test_error_response_opcode_rcode),
+		cmocka_unit_test(test_error_response_ede),
 		cmocka_unit_test(test_error_response_header_only),
 		cmocka_unit_test(test_error_response_cap),
 		cmocka_unit_test(test_error_response_in_place),
