@@ -15,6 +15,7 @@
 #include "cmd/labclient.h"
 #include "cmd/regnet.h"
 #include "dnssec/keys.h"
+#include "lab/paths.h"
 #include "lab/registry.h"
 #include "ui/json.h"
 
@@ -342,7 +343,7 @@ static int views(struct req *r)
 		if (!(only = tld_for(r->topo, r->pos[0], &err)))
 			return fail(&err);
 	}
-	int lock = -1, rc = registry_lock(r->dir, &lock, &err);
+	int lock = -1, rc = paths_lock_dir(r->dir, "the registry directory", &lock, &err);
 	if (rc)
 		return fail(&err);
 	if (r->json && r->sub != SUB_WHOIS)
@@ -400,7 +401,7 @@ static int views(struct req *r)
 			}
 			registry_free(reg);
 		}
-	registry_unlock(lock);
+	paths_unlock_dir(lock);
 	ldns_rdf_deep_free(want);
 	if (rc)
 		return fail(&err);
@@ -904,7 +905,7 @@ static int change(struct req *r)
 	if (rc)
 		return fail(&err);
 	int lock = -1;
-	rc = registry_lock(r->dir, &lock, &err);
+	rc = paths_lock_dir(r->dir, "the registry directory", &lock, &err);
 	if (!rc)
 		rc = registry_load(r->dir, ch.tz->origin, &ch.reg, &err);
 	if (!rc)
@@ -916,7 +917,7 @@ static int change(struct req *r)
 	}
 	uint32_t serial = 0;
 	if (!rc && ch.unchanged) {
-		registry_unlock(lock);
+		paths_unlock_dir(lock);
 		printf("registrar: %s\n", ch.done);
 		labclient_stop(&ch.c);
 		int run = labclient_run(&ch.c);
@@ -949,7 +950,7 @@ static int change(struct req *r)
 		if (!rc)
 			rc = registry_save(ch.reg, &err);
 	}
-	registry_unlock(lock);
+	paths_unlock_dir(lock);
 	if (!rc) {
 		printf("registrar: %s (%s serial %u)\n", ch.done, ch.reg->tld, (unsigned)serial);
 		rc = announce(&ch, serial, &err);

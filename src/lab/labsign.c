@@ -2,11 +2,9 @@
 #include "lab/labsign.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -189,17 +187,9 @@ int labsign_zones(struct zone **zones, const struct topo_zone *const *cfg, size_
 	if (n == 0)
 		return 0;
 	uint64_t started = uv_hrtime();
-	if (paths_mkdirs(keydir) != 0)
-		return dl_error_set(err, DL_ERR_ENV, "cannot create the key directory %s: %s", keydir, strerror(errno));
-	char lockpath[4200];
-	snprintf(lockpath, sizeof lockpath, "%s/.lock", keydir);
-	int lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX) != 0) {
-		int rc = dl_error_set(err, DL_ERR_ENV, "cannot lock the key directory %s: %s", keydir, strerror(errno));
-		if (lock >= 0)
-			close(lock);
-		return rc;
-	}
+	int lock;
+	if (paths_lock_dir(keydir, "the key directory", &lock, err) != 0)
+		return err->code;
 	struct order *ord = calloc(n, sizeof *ord);
 	ldns_rr_list **ds = calloc(n, sizeof *ds); /* DS records waiting for each parent */
 	int rc = ord && ds ? 0 : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
@@ -248,8 +238,7 @@ int labsign_zones(struct zone **zones, const struct topo_zone *const *cfg, size_
 		ldns_rr_list_deep_free(ds[i]);
 	free(ds);
 	free(ord);
-	flock(lock, LOCK_UN);
-	close(lock);
+	paths_unlock_dir(lock);
 	st->ms = (double)(uv_hrtime() - started) / 1e6;
 	if (rc) {
 		ldns_rr_list_deep_free(*anchor);
@@ -263,17 +252,9 @@ int labsign_zone(struct zone **zp, const struct topo_zone *cfg, const ldns_rr_li
 {
 	memset(st, 0, sizeof *st);
 	uint64_t started = uv_hrtime();
-	char lockpath[4200];
-	snprintf(lockpath, sizeof lockpath, "%s/.lock", keydir);
-	if (paths_mkdirs(keydir) != 0)
-		return dl_error_set(err, DL_ERR_ENV, "cannot create the key directory %s: %s", keydir, strerror(errno));
-	int lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX) != 0) {
-		int rc = dl_error_set(err, DL_ERR_ENV, "cannot lock the key directory %s: %s", keydir, strerror(errno));
-		if (lock >= 0)
-			close(lock);
-		return rc;
-	}
+	int lock;
+	if (paths_lock_dir(keydir, "the key directory", &lock, err) != 0)
+		return err->code;
 	ldns_key_list *keys = NULL;
 	ldns_rr_list *dnskeys = NULL;
 	int rc = zone_keys(*zp, keydir, &keys, &dnskeys, st, err);
@@ -281,8 +262,7 @@ int labsign_zone(struct zone **zp, const struct topo_zone *cfg, const ldns_rr_li
 		rc = sign_one(zp, cfg, ds, keys, dnskeys, now, st, err);
 	ldns_key_list_free(keys);
 	ldns_rr_list_deep_free(dnskeys);
-	flock(lock, LOCK_UN);
-	close(lock);
+	paths_unlock_dir(lock);
 	st->ms = (double)(uv_hrtime() - started) / 1e6;
 	return rc;
 }

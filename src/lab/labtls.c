@@ -2,11 +2,9 @@
 #include "lab/labtls.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <openssl/bn.h>
@@ -183,17 +181,9 @@ int labtls_ensure(const char *userdir, const char *name, const char *ip, time_t 
 	size_t hl = strlen(host);
 	if (hl > 1 && host[hl - 1] == '.')
 		host[hl - 1] = '\0';
-	if (paths_mkdirs(f->dir) != 0)
-		return dl_error_set(err, DL_ERR_ENV, "cannot create %s: %s", f->dir, strerror(errno));
-	char lockpath[4300];
-	snprintf(lockpath, sizeof lockpath, "%s/.lock", f->dir);
-	int lock = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX) != 0) {
-		int rc = dl_error_set(err, DL_ERR_ENV, "cannot lock %s: %s", lockpath, strerror(errno));
-		if (lock >= 0)
-			close(lock);
-		return rc;
-	}
+	int lock;
+	if (paths_lock_dir(f->dir, "the TLS directory", &lock, err) != 0)
+		return err->code;
 	X509 *ca = read_cert(f->ca), *cert = read_cert(f->cert);
 	EVP_PKEY *ca_key = read_key(f->ca_key), *key = read_key(f->key);
 	int rc = 0;
@@ -209,8 +199,7 @@ int labtls_ensure(const char *userdir, const char *name, const char *ip, time_t 
 	X509_free(cert);
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(key);
-	flock(lock, LOCK_UN);
-	close(lock);
+	paths_unlock_dir(lock);
 	return rc;
 }
 

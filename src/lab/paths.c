@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,4 +118,30 @@ int paths_mkdirs(const char *dir)
 			break;
 	}
 	return 0;
+}
+
+int paths_lock_dir(const char *dir, const char *what, int *fd, struct dl_error *err)
+{
+	*fd = -1;
+	if (paths_mkdirs(dir) != 0)
+		return dl_error_set(err, DL_ERR_ENV, "cannot create %s %s: %s", what, dir, strerror(errno));
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/.lock", dir);
+	int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (f < 0 || flock(f, LOCK_EX) != 0) {
+		int rc = dl_error_set(err, DL_ERR_ENV, "cannot lock %s %s: %s", what, dir, strerror(errno));
+		if (f >= 0)
+			close(f);
+		return rc;
+	}
+	*fd = f;
+	return 0;
+}
+
+void paths_unlock_dir(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
 }

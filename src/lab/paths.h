@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "util/err.h"
+
 /* The data directory, found in this order: $DNSLAB_DATA, the tree above the
  * running binary (build/dnslab, build/asan/dnslab), the install DATADIR.
  * Borrowed, static storage. */
@@ -26,5 +28,12 @@ const char *paths_statedir(char *buf, size_t len);
 /* Create dir and its missing parents (mode 0700 for new ones).  Returns 0 or
  * -1 with errno set. */
 int paths_mkdirs(const char *dir);
+
+/* Create dir (as paths_mkdirs) and hold an exclusive flock on dir/.lock,
+ * so that two labs or commands never write the same keys, certificates or
+ * registry at once.  *fd is the lock for paths_unlock_dir (-1 on error).
+ * what names dir in the error ("the key directory"): DL_ERR_ENV. */
+int paths_lock_dir(const char *dir, const char *what, int *fd, struct dl_error *err);
+void paths_unlock_dir(int fd);
 
 #endif

@@ -5,14 +5,12 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -686,32 +684,6 @@ int registry_load(const char *dir, const char *tld, struct registry **out, struc
 	}
 	*out = r;
 	return 0;
-}
-
-int registry_lock(const char *dir, int *fd, struct dl_error *err)
-{
-	char path[4400];
-	*fd = -1;
-	if (paths_mkdirs(dir) != 0)
-		return dl_error_set(err, DL_ERR_ENV, "cannot create the registry directory %s: %s", dir, strerror(errno));
-	snprintf(path, sizeof path, "%s/.lock", dir);
-	int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (f < 0 || flock(f, LOCK_EX) != 0) {
-		int rc = dl_error_set(err, DL_ERR_ENV, "cannot lock the registry %s: %s", dir, strerror(errno));
-		if (f >= 0)
-			close(f);
-		return rc;
-	}
-	*fd = f;
-	return 0;
-}
-
-void registry_unlock(int fd)
-{
-	if (fd >= 0) {
-		flock(fd, LOCK_UN);
-		close(fd);
-	}
 }
 
 /* ---- into the zone ---- */

@@ -73,10 +73,7 @@ void registry_free(struct registry *r);
 /* Write the registry atomically (temporary file, fsync, rename). */
 int registry_save(const struct registry *r, struct dl_error *err);
 
-/* Lock dir (created when missing) for a read-modify-write: *fd to pass to
- * registry_unlock. */
-int registry_lock(const char *dir, int *fd, struct dl_error *err);
-void registry_unlock(int fd);
+/* A read-modify-write holds paths_lock_dir(dir, ...) around load and save. */
 
 /* The domain name (borrowed) or NULL. */
 struct reg_domain *registry_find(const struct registry *r, const ldns_rdf *name);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/dname.h"
 #include "resolver/cache.h"
 #include "util/err.h"
 
@@ -208,7 +209,7 @@ size_t cache_flush_below(struct cache *c, const ldns_rdf *name)
 		struct cache_entry **slot = &c->buckets[b];
 		while (*slot) {
 			const ldns_rdf *o = (*slot)->name;
-			if (ldns_dname_compare(o, name) == 0 || ldns_dname_is_subdomain(o, name)) {
+			if (dname_at_or_below(o, name)) {
 				unlink_entry(c, slot);
 				n++;
 			} else {

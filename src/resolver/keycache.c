@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dns/dname.h"
+
 void keycache_init(struct keycache *kc)
 {
 	memset(kc, 0, sizeof *kc);
@@ -57,7 +59,7 @@ void keycache_flush_below(struct keycache *kc, const ldns_rdf *name)
 {
 	for (size_t i = 0; i < kc->n;) {
 		const ldns_rdf *o = kc->e[i].name;
-		if (o && (ldns_dname_compare(o, name) == 0 || ldns_dname_is_subdomain(o, name))) {
+		if (o && dname_at_or_below(o, name)) {
 			entry_clear(&kc->e[i]);
 			kc->e[i] = kc->e[--kc->n]; /* keep the table dense */
 			memset(&kc->e[kc->n], 0, sizeof kc->e[kc->n]);
