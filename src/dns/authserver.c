@@ -128,19 +128,13 @@ static size_t axfr_respond(struct authserver *s, const uint8_t *q, const struct 
 		ldns_rdf_deep_free(qname);
 		return error_with_opt(q, wq, RCODE_REFUSED, out, cap);
 	}
-	ldns_pkt *pkt = ldns_pkt_new();
+	ldns_pkt *pkt = ldns_pkt_query_new(qname, LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0); /* takes qname */
+	if (!pkt)
+		ldns_rdf_deep_free(qname);
 	ldns_rr_list *rrs = axfr_records(z);
-	ldns_rr *question = ldns_rr_new();
 	uint8_t *wire = NULL;
 	size_t len = 0;
-	if (pkt && rrs && question) {
-		ldns_rr_set_owner(question, qname);
-		qname = NULL;
-		ldns_rr_set_type(question, LDNS_RR_TYPE_AXFR);
-		ldns_rr_set_class(question, LDNS_RR_CLASS_IN);
-		ldns_rr_set_question(question, true);
-		ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, question);
-		question = NULL;
+	if (pkt && rrs) {
 		ldns_pkt_push_rr_list(pkt, LDNS_SECTION_ANSWER, rrs);
 		ldns_rr_list_free(rrs); /* the records now belong to pkt */
 		rrs = NULL;
@@ -150,8 +144,6 @@ static size_t axfr_respond(struct authserver *s, const uint8_t *q, const struct 
 		if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK)
 			len = 0;
 	}
-	ldns_rdf_deep_free(qname);
-	ldns_rr_free(question);
 	ldns_rr_list_deep_free(rrs);
 	ldns_pkt_free(pkt);
 	if (!len || len > cap || len > AUTHSERVER_MAX_MSG) {

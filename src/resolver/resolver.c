@@ -349,12 +349,13 @@ static bool is_clock_name(const struct wire_query *wq)
 static void reply_chaos_txt(struct net_request *req, const uint8_t *q, const struct wire_query *wq, const char *owner,
 			    char rdata[][320], size_t n)
 {
-	ldns_pkt *p = ldns_pkt_new();
-	ldns_rr *question = ldns_rr_new();
 	ldns_rdf *qname = ldns_dname_new_frm_str(owner);
+	ldns_pkt *p = qname ? ldns_pkt_query_new(qname, LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, 0) : NULL; /* takes qname */
+	if (!p)
+		ldns_rdf_deep_free(qname);
 	uint8_t *wire = NULL;
 	size_t len = 0;
-	bool ok = p && question && qname;
+	bool ok = p != NULL;
 	for (size_t i = 0; ok && i < n; i++) {
 		char text[400];
 		ldns_rr *rr = NULL;
@@ -364,13 +365,6 @@ static void reply_chaos_txt(struct net_request *req, const uint8_t *q, const str
 			ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
 	}
 	if (ok) {
-		ldns_rr_set_owner(question, qname);
-		qname = NULL;
-		ldns_rr_set_type(question, LDNS_RR_TYPE_TXT);
-		ldns_rr_set_class(question, LDNS_RR_CLASS_CH);
-		ldns_rr_set_question(question, true);
-		ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, question);
-		question = NULL;
 		ldns_pkt_set_id(p, wq->id);
 		ldns_pkt_set_qr(p, true);
 		ldns_pkt_set_aa(p, true);
@@ -384,8 +378,6 @@ static void reply_chaos_txt(struct net_request *req, const uint8_t *q, const str
 	else
 		reply_error(req, q, wq, RCODE_SERVFAIL);
 	free(wire);
-	ldns_rr_free(question);
-	ldns_rdf_deep_free(qname);
 	ldns_pkt_free(p);
 }
 
