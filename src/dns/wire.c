@@ -142,6 +142,7 @@ enum wire_verdict wire_parse_query(const uint8_t *pkt, size_t len, struct wire_q
 	q->udp_size = 0;
 	q->edns_version = 0;
 	q->do_bit = false;
+	q->opt_rdata_off = q->opt_rdata_len = 0;
 	q->why = NULL;
 
 	if (len < WIRE_HEADER_LEN) {
@@ -212,6 +213,8 @@ enum wire_verdict wire_parse_query(const uint8_t *pkt, size_t len, struct wire_q
 			q->udp_size = wire_u16(rr + 2);
 			q->edns_version = rr[5];
 			q->do_bit = (rr[6] & 0x80) != 0;
+			q->opt_rdata_off = off - rdlen;
+			q->opt_rdata_len = (uint16_t)rdlen;
 		}
 	}
 	if (off != len)
@@ -242,6 +245,22 @@ size_t wire_error_response(const uint8_t *pkt, const struct wire_query *q, int r
 	wire_put_u16(out + 8, 0);
 	wire_put_u16(out + 10, 0);
 	return n;
+}
+
+bool wire_edns_option(const uint8_t *pkt, const struct wire_query *q, uint16_t code)
+{
+	if (!q->has_edns)
+		return false;
+	const uint8_t *p = pkt + q->opt_rdata_off, *end = p + q->opt_rdata_len;
+	while (end - p >= 4) {
+		uint16_t c = wire_u16(p), l = wire_u16(p + 2);
+		if (end - p - 4 < l)
+			return false;
+		if (c == code)
+			return true;
+		p += 4 + l;
+	}
+	return false;
 }
 
 size_t wire_put_opt(uint8_t *p, uint16_t udp_size, uint8_t ext_rcode, bool do_bit)

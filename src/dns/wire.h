@@ -38,6 +38,8 @@ struct wire_query {
 	uint16_t udp_size;     /* as sent by the client (may be < 512) */
 	uint8_t edns_version;
 	bool do_bit;
+	size_t opt_rdata_off;  /* where the OPT's options are in the message ... */
+	uint16_t opt_rdata_len; /* ... and how long (with has_edns) */
 	const char *why;       /* for FORMERR/DROP: a short reason, static string */
 };
 
@@ -51,6 +53,10 @@ struct wire_query {
  * other than the root.  QDCOUNT other than 1 is NOT rejected here (the server
  * decides: it answers FORMERR for QUERY).  Never reads outside pkt[0..len). */
 enum wire_verdict wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q);
+
+/* Does the query's OPT carry an EDNS option with this code (RFC 6891 6.1.2)?
+ * Options that run past the OPT's data end the search (false). */
+bool wire_edns_option(const uint8_t *pkt, const struct wire_query *q, uint16_t code);
 
 /* Write a header-only (or header + question when q->qdcount == 1 and the
  * question parsed) error response with rcode into out (cap bytes); copies

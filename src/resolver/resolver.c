@@ -320,22 +320,6 @@ static void client_on_resolved(void *arg, const struct iter_result *r, const str
 		client_free(c);
 }
 
-/* Does the query's OPT carry our cache-info option, or Padding (RFC 7830)?
- * Parsed with ldns: only the resolver path pays for it. */
-static void query_options(const uint8_t *q, size_t qlen, bool *info, bool *padded)
-{
-	ldns_pkt *p = NULL;
-	*info = *padded = false;
-	if (ldns_wire2pkt(&p, q, qlen) != LDNS_STATUS_OK)
-		return;
-	ldns_edns_option_list *l = ldns_pkt_edns_get_option_list(p);
-	for (size_t i = 0; l && i < ldns_edns_option_list_get_count(l); i++) {
-		ldns_edns_option_code code = ldns_edns_get_code(ldns_edns_option_list_get_option(l, i));
-		*info = *info || code == RESOLVER_OPT_CACHE_INFO;
-		*padded = *padded || code == LDNS_EDNS_PADDING;
-	}
-	ldns_pkt_free(p);
-}
 
 static bool is_clock_name(const struct wire_query *wq)
 {
@@ -457,8 +441,8 @@ void resolver_on_query(void *arg, const uint8_t *q, size_t qlen, struct net_requ
 	c->wq = wq;
 	c->r = r;
 	c->req = req;
-	if (wq.has_edns)
-		query_options(q, qlen, &c->want_info, &c->padded);
+	c->want_info = wire_edns_option(q, &wq, RESOLVER_OPT_CACHE_INFO);
+	c->padded = wire_edns_option(q, &wq, LDNS_EDNS_PADDING);
 	c->next = r->clients;
 	if (r->clients)
 		r->clients->prev = c;

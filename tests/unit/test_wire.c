@@ -723,6 +723,44 @@ static void test_error_response_opcode_rcode(void **state)
 	assert_int_equal(wire_u16(out + 2), WIRE_FLAG_QR | 0x7800 | WIRE_FLAG_RD | WIRE_FLAG_CD | 5);
 }
 
+/* EDNS options found in the OPT's data without a full parse: present,
+ * absent, after another option, and never past a truncated one. */
+static void test_edns_options(void **state)
+{
+	struct msg m;
+	struct wire_query q;
+	simple_query(&m, 1);
+	put8(&m, 0);
+	rr_fixed(&m, 41, 1232, 0, 4 + 2 + 4 + 3);
+	put16(&m, 10); /* COOKIE, 2 bytes (short, but the walk only needs its length) */
+	put16(&m, 2);
+	put16(&m, 0xabcd);
+	put16(&m, 12); /* Padding, 3 bytes */
+	put16(&m, 3);
+	put8(&m, 0);
+	put8(&m, 0);
+	put8(&m, 0);
+	assert_int_equal(parse(&m, &q), WIRE_OK);
+	assert_true(q.has_edns);
+	assert_int_equal(q.opt_rdata_len, 13);
+	assert_true(wire_edns_option(m.b, &q, 10));
+	assert_true(wire_edns_option(m.b, &q, 12));
+	assert_false(wire_edns_option(m.b, &q, 15));
+	/* An option whose length runs past the OPT's data: not found. */
+	simple_query(&m, 1);
+	put8(&m, 0);
+	rr_fixed(&m, 41, 1232, 0, 6);
+	put16(&m, 12);
+	put16(&m, 9);
+	put16(&m, 0);
+	assert_int_equal(parse(&m, &q), WIRE_OK);
+	assert_false(wire_edns_option(m.b, &q, 12));
+	/* Without EDNS there is nothing to find. */
+	simple_query(&m, 0);
+	assert_int_equal(parse(&m, &q), WIRE_OK);
+	assert_false(wire_edns_option(m.b, &q, 12));
+}
+
 /* An EDE (RFC 8914) appended to an error response's OPT: ldns reads it
  * back with its code and text; one that does not fit changes nothing. */
 static void test_error_response_ede(void **state)
@@ -848,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_compressed_response),
 		cmocka_unit_test(test_error_response_formerr),
 		cmocka_unit_test(test_error_response_opcode_rcode),
+		cmocka_unit_test(test_edns_options),
 		cmocka_unit_test(test_error_response_ede),
 		cmocka_unit_test(test_error_response_header_only),
 		cmocka_unit_test(test_error_response_cap),
