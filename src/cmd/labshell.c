@@ -782,17 +782,20 @@ static void run_line(struct shell *sh, const char *input)
 	} else if (!strcmp(c, "registrar")) {
 		/* A key or DS file is where the shell's ds and keygen wrote it:
 		 * the workspace's zones/, whatever the shell's own directory. */
-		char paths[MAX_ARGS][4400];
+		char *moved[MAX_ARGS] = { NULL }; /* run_job copies the arguments */
 		for (int i = 2; i < argc; i++) {
 			size_t n = strlen(argv[i]);
 			bool keyfile = (n > 3 && !strcmp(argv[i] + n - 3, ".ds")) || (n > 4 && !strcmp(argv[i] + n - 4, ".key"));
-			if (keyfile && argv[i][0] != '/' && access(argv[i], F_OK) != 0) {
-				snprintf(paths[i], sizeof paths[i], "%s/zones/%s", sh->workdir, argv[i]);
-				if (access(paths[i], F_OK) == 0)
-					argv[i] = paths[i];
-			}
+			if (!keyfile || argv[i][0] == '/' || access(argv[i], F_OK) == 0)
+				continue;
+			if (asprintf(&moved[i], "%s/zones/%s", sh->workdir, argv[i]) < 0)
+				moved[i] = NULL; /* its contents are undefined then */
+			else if (access(moved[i], F_OK) == 0)
+				argv[i] = moved[i];
 		}
 		run_job(sh, cmd_registrar, "registrar", argc, argv);
+		for (int i = 0; i < argc; i++)
+			free(moved[i]);
 	} else if (!strcmp(c, "servers")) {
 		say_map(sh);
 	} else if (!strcmp(c, "zone")) {
