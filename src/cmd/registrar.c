@@ -916,17 +916,7 @@ static int change(struct req *r)
 		rc = prepare(&ch, &err);
 	}
 	uint32_t serial = 0;
-	if (!rc && ch.unchanged) {
-		paths_unlock_dir(lock);
-		printf("registrar: %s\n", ch.done);
-		labclient_stop(&ch.c);
-		int run = labclient_run(&ch.c);
-		ldns_rdf_deep_free(ch.name);
-		zone_free(ch.file);
-		registry_free(ch.reg);
-		return run;
-	}
-	if (!rc) {
+	if (!rc && !ch.unchanged) {
 		time_t now = time(NULL), lab_now = (time_t)labclock_now(&ch.c.lab->clock);
 		char who[300], nm[300];
 		serial = registry_next_serial(ch.reg, ldns_rdf2native_int32(ldns_rr_rdf(ch.file->soa, 2)));
@@ -951,7 +941,9 @@ static int change(struct req *r)
 			rc = registry_save(ch.reg, &err);
 	}
 	paths_unlock_dir(lock);
-	if (!rc) {
+	if (!rc && ch.unchanged) {
+		printf("registrar: %s\n", ch.done); /* nothing stored, nothing to tell the lab */
+	} else if (!rc) {
 		printf("registrar: %s (%s serial %u)\n", ch.done, ch.reg->tld, (unsigned)serial);
 		rc = announce(&ch, serial, &err);
 	}
