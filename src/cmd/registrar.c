@@ -14,6 +14,7 @@
 
 #include "cmd/labclient.h"
 #include "cmd/regnet.h"
+#include "dns/rrtext.h"
 #include "dnssec/keys.h"
 #include "lab/paths.h"
 #include "lab/registry.h"
@@ -197,13 +198,6 @@ static const struct topo_server *server_of(const struct topology *t, const char 
 	return NULL;
 }
 
-static char *str(const ldns_rdf *d, char *buf, size_t len)
-{
-	char *s = ldns_rdf2str(d);
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	return buf;
-}
 
 static const char *when(time_t t, char *buf, size_t len)
 {
@@ -232,7 +226,7 @@ static void whois_json(const struct registry *reg, const struct reg_domain *d)
 	json_init(&j, stdout);
 	json_obj_begin(&j);
 	json_key(&j, "domain");
-	json_str(&j, str(d->name, b, sizeof b));
+	json_str(&j, rdf_text(d->name, b, sizeof b));
 	json_key(&j, "tld");
 	json_str(&j, reg->tld);
 	json_key(&j, "registrar");
@@ -248,7 +242,7 @@ static void whois_json(const struct registry *reg, const struct reg_domain *d)
 	json_key(&j, "ns");
 	json_arr_begin(&j);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(d->ns); i++)
-		json_str(&j, str(ldns_rr_rdf(ldns_rr_list_rr(d->ns, i), 0), b, sizeof b));
+		json_str(&j, rdf_text(ldns_rr_rdf(ldns_rr_list_rr(d->ns, i), 0), b, sizeof b));
 	json_arr_end(&j);
 	json_key(&j, "glue");
 	json_arr_begin(&j);
@@ -256,9 +250,9 @@ static void whois_json(const struct registry *reg, const struct reg_domain *d)
 		const ldns_rr *g = ldns_rr_list_rr(d->glue, i);
 		json_obj_begin(&j);
 		json_key(&j, "name");
-		json_str(&j, str(ldns_rr_owner(g), b, sizeof b));
+		json_str(&j, rdf_text(ldns_rr_owner(g), b, sizeof b));
 		json_key(&j, "address");
-		json_str(&j, str(ldns_rr_rdf(g, 0), b, sizeof b));
+		json_str(&j, rdf_text(ldns_rr_rdf(g, 0), b, sizeof b));
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -280,7 +274,7 @@ static void whois_json(const struct registry *reg, const struct reg_domain *d)
 static void whois_text(const struct registry *reg, const struct reg_domain *d)
 {
 	char b[1200], t1[40], t2[40];
-	printf("domain:      %s\n", str(d->name, b, sizeof b));
+	printf("domain:      %s\n", rdf_text(d->name, b, sizeof b));
 	printf("registry:    %s\n", reg->tld);
 	printf("registrar:   %s\n", REGISTRY_WHO);
 	printf("created:     %s (lab clock; real time %s)\n", when(d->created_lab, t1, sizeof t1),
@@ -289,11 +283,11 @@ static void whois_text(const struct registry *reg, const struct reg_domain *d)
 	       when(d->updated, t2, sizeof t2));
 	for (size_t i = 0; i < ldns_rr_list_rr_count(d->ns); i++) {
 		const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(d->ns, i), 0);
-		printf("name server: %s", str(host, b, sizeof b));
+		printf("name server: %s", rdf_text(host, b, sizeof b));
 		for (size_t k = 0; k < ldns_rr_list_rr_count(d->glue); k++) {
 			const ldns_rr *g = ldns_rr_list_rr(d->glue, k);
 			if (!ldns_dname_compare(ldns_rr_owner(g), host))
-				printf(" %s", str(ldns_rr_rdf(g, 0), b, sizeof b));
+				printf(" %s", rdf_text(ldns_rr_rdf(g, 0), b, sizeof b));
 		}
 		printf("%s\n", ldns_rr_list_rr_count(d->glue) && ldns_dname_is_subdomain(host, d->name) ? " (glue)" : "");
 	}
@@ -366,7 +360,7 @@ static int views(struct req *r)
 			char b[300];
 			if (r->sub == SUB_WHOIS && !d) {
 				rc = dl_error_set(&err, DL_ERR_INPUT, "%s is not registered (dnslab registrar list shows what is)",
-						  str(want, b, sizeof b));
+						  rdf_text(want, b, sizeof b));
 			} else if (r->sub == SUB_WHOIS) {
 				(r->json ? whois_json : whois_text)(reg, d);
 				shown++;
@@ -377,7 +371,7 @@ static int views(struct req *r)
 					if (r->json) {
 						json_obj_begin(&j);
 						json_key(&j, "domain");
-						json_str(&j, str(x->name, b, sizeof b));
+						json_str(&j, rdf_text(x->name, b, sizeof b));
 						json_key(&j, "ns");
 						json_uint(&j, ldns_rr_list_rr_count(x->ns));
 						json_key(&j, "ds");
@@ -386,14 +380,14 @@ static int views(struct req *r)
 						json_int(&j, (long long)x->updated_lab);
 						json_obj_end(&j);
 					} else {
-						printf("%-24s %zu NS, %zu DS, updated %s (lab clock)\n", str(x->name, b, sizeof b),
+						printf("%-24s %zu NS, %zu DS, updated %s (lab clock)\n", rdf_text(x->name, b, sizeof b),
 						       ldns_rr_list_rr_count(x->ns), ldns_rr_list_rr_count(x->ds),
 						       when(x->updated_lab, t1, sizeof t1));
 					}
 				}
 			} else {
 				for (size_t i = 0; i < reg->nlog; i++) {
-					if (want && strcasecmp(reg->log[i].domain, str(want, b, sizeof b)))
+					if (want && strcasecmp(reg->log[i].domain, rdf_text(want, b, sizeof b)))
 						continue;
 					log_entry(r->json ? &j : NULL, &reg->log[i]);
 					shown++;
@@ -441,12 +435,12 @@ static void describe_delegation(char *buf, size_t len, const ldns_rr_list *ns, c
 {
 	char a[300], b[300];
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ns); i++)
-		append(buf, len, "%s%s", i ? ", " : "NS ", str(ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0), a, sizeof a));
+		append(buf, len, "%s%s", i ? ", " : "NS ", rdf_text(ldns_rr_rdf(ldns_rr_list_rr(ns, i), 0), a, sizeof a));
 	for (size_t i = 0; i < ldns_rr_list_rr_count(glue); i++) {
 		const ldns_rr *g = ldns_rr_list_rr(glue, i);
-		append(buf, len, "%s%s", i ? ", " : "; glue ", str(ldns_rr_owner(g), a, sizeof a));
+		append(buf, len, "%s%s", i ? ", " : "; glue ", rdf_text(ldns_rr_owner(g), a, sizeof a));
 		append(buf, len, " %s %s", ldns_rr_get_type(g) == LDNS_RR_TYPE_A ? "A" : "AAAA",
-		       str(ldns_rr_rdf(g, 0), b, sizeof b));
+		       rdf_text(ldns_rr_rdf(g, 0), b, sizeof b));
 	}
 }
 
@@ -463,13 +457,13 @@ static int check_outside(struct change *ch, const ldns_rr_list *outside, struct 
 			rc = dl_error_set(err, DL_ERR_INPUT,
 					  "name server %s has no address in the lab (the lab resolver finds no A or AAAA "
 					  "for it); give a name server that resolves, or one inside %s with --glue",
-					  str(host, h, sizeof h), str(ch->name, ip, sizeof ip));
+					  rdf_text(host, h, sizeof h), rdf_text(ch->name, ip, sizeof ip));
 		for (size_t k = 0; !rc && k < ldns_rr_list_rr_count(addrs); k++) {
-			str(ldns_rr_rdf(ldns_rr_list_rr(addrs, k), 0), ip, sizeof ip);
+			rdf_text(ldns_rr_rdf(ldns_rr_list_rr(addrs, k), 0), ip, sizeof ip);
 			if (!registry_addr_is_lab(ip))
 				rc = dl_error_set(err, DL_ERR_INPUT,
 						  "name server %s is at %s, outside the lab (its servers are on loopback)",
-						  str(host, h, sizeof h), ip);
+						  rdf_text(host, h, sizeof h), ip);
 		}
 		ldns_rr_list_deep_free(addrs);
 		if (rc)
@@ -493,7 +487,7 @@ static int do_delegation(struct change *ch, bool create, struct dl_error *err)
 		return rc;
 	}
 	char nm[300];
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	snprintf(ch->what, sizeof ch->what, "%s %s: ", create ? "register" : "set-ns", nm);
 	describe_delegation(ch->what, sizeof ch->what, ns, glue);
 	if (!create) {
@@ -521,7 +515,7 @@ static int register_again(struct change *ch, struct dl_error *err)
 {
 	struct req *r = ch->r;
 	char nm[300];
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	ldns_rr_list *ns = NULL, *glue = NULL, *outside = NULL;
 	int rc = registry_build_delegation(ch->name, r->pos + 1, r->npos - 1, r->glue, r->nglue, ch->ttl, &ns, &glue,
 					   &outside, err);
@@ -556,7 +550,7 @@ static int register_again(struct change *ch, struct dl_error *err)
 static int do_delete(struct change *ch)
 {
 	char nm[300], data[1024];
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	snprintf(ch->what, sizeof ch->what, "delete %s: ", nm);
 	describe_delegation(ch->what, sizeof ch->what, ch->d->ns, ch->d->glue);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ch->d->ds); i++) {
@@ -597,7 +591,7 @@ static int parse_ds(struct change *ch, ldns_rr_list *out, struct dl_error *err)
 {
 	struct req *r = ch->r;
 	char nm[300], text[4096] = "";
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	if (r->npos == 2 && access(r->pos[1], R_OK) == 0) {
 		struct ds_reader d = { ch->name, out };
 		int rc = keys_read_records(r->pos[1], "the DS file ", take_ds, &d, err);
@@ -631,7 +625,7 @@ static int parse_ds(struct change *ch, ldns_rr_list *out, struct dl_error *err)
 		char o[300];
 		if (ldns_dname_compare(ldns_rr_owner(ds), ch->name) != 0)
 			return dl_error_set(err, DL_ERR_INPUT, "the DS is for %s, not for %s",
-					    str(ldns_rr_owner(ds), o, sizeof o), nm);
+					    rdf_text(ldns_rr_owner(ds), o, sizeof o), nm);
 		uint8_t dt = ldns_rdf2native_int8(ldns_rr_rdf(ds, 2));
 		size_t want = dt == LDNS_SHA1 ? 20 : dt == LDNS_SHA256 ? 32 : dt == LDNS_SHA384 ? 48 : 0;
 		if (!want)
@@ -683,15 +677,15 @@ static int check_ds(struct change *ch, const ldns_rr_list *ds, struct dl_error *
 	ldns_rr_list *addrs = ldns_rr_list_new();
 	int rc = addrs ? ns_addresses(ch, addrs, err) : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	char nm[300], ip[64];
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	if (!rc && !ldns_rr_list_rr_count(addrs))
 		rc = dl_error_set(err, DL_ERR_INPUT, "no name server of %s has an address to ask for its keys", nm);
 	for (size_t a = 0; !rc && a < ldns_rr_list_rr_count(addrs); a++) {
 		const ldns_rr *addr = ldns_rr_list_rr(addrs, a);
-		str(ldns_rr_rdf(addr, 0), ip, sizeof ip);
+		rdf_text(ldns_rr_rdf(addr, 0), ip, sizeof ip);
 		ldns_rr_list *keys = ldns_rr_list_new();
 		char host[300], why[1024];
-		str(ldns_rr_owner(addr), host, sizeof host);
+		rdf_text(ldns_rr_owner(addr), host, sizeof host);
 		if (!keys) {
 			rc = dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 			break;
@@ -735,7 +729,7 @@ static int do_add_ds(struct change *ch, struct dl_error *err)
 	ldns_rr_list *ds = ldns_rr_list_new();
 	int rc = ds ? parse_ds(ch, ds, err) : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	char nm[300], data[1024];
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	/* A DS the registry already holds is no change (a lab's steps may run
 	 * twice); only the others are checked and added. */
 	ldns_rr_list *fresh = rc ? NULL : ldns_rr_list_new();
@@ -783,7 +777,7 @@ static int do_remove_ds(struct change *ch, struct dl_error *err)
 {
 	struct req *r = ch->r;
 	char nm[300], tags[512] = "", data[1024];
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	size_t n = ldns_rr_list_rr_count(ch->d->ds);
 	for (size_t i = 0; i < n; i++)
 		snprintf(tags + strlen(tags), sizeof tags - strlen(tags), "%s%u", i ? ", " : "",
@@ -841,7 +835,7 @@ static int prepare(struct change *ch, struct dl_error *err)
 	if (rc)
 		return rc;
 	char nm[300];
-	str(ch->name, nm, sizeof nm);
+	rdf_text(ch->name, nm, sizeof nm);
 	if (zone_find(ch->file, ch->name))
 		return dl_error_set(err, DL_ERR_INPUT,
 				    "%s is in the zone file %s itself, not in the registry: the registry changes only "
@@ -934,7 +928,7 @@ static int change(struct req *r)
 			}
 			ch.d->serial = serial;
 		}
-		if (registry_log(ch.reg, now, lab_now, user_name(who, sizeof who), str(ch.name, nm, sizeof nm), serial,
+		if (registry_log(ch.reg, now, lab_now, user_name(who, sizeof who), rdf_text(ch.name, nm, sizeof nm), serial,
 				 ch.what) != 0)
 			rc = dl_error_set(&err, DL_ERR_NOMEM, "out of memory");
 		if (!rc)

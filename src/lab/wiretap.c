@@ -9,6 +9,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dns/rrtext.h"
 #include "ui/json.h"
 #include "ui/term.h"
 
@@ -71,23 +72,17 @@ static void append(char *buf, size_t len, const char *s)
 		snprintf(buf + n, len - n, "%s", s);
 }
 
-static void rdf_str(const ldns_rdf *rdf, char *buf, size_t len)
-{
-	char *s = rdf ? ldns_rdf2str(rdf) : NULL;
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-}
 
 static void rr_brief(const ldns_rr *rr, char *buf, size_t len)
 {
 	char owner[300], type[24], rdata[300] = "";
-	rdf_str(ldns_rr_owner(rr), owner, sizeof owner);
+	rdf_text(ldns_rr_owner(rr), owner, sizeof owner);
 	char *t = ldns_rr_type2str(ldns_rr_get_type(rr));
 	snprintf(type, sizeof type, "%s", t ? t : "?");
 	free(t);
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 		char f[300];
-		rdf_str(ldns_rr_rdf(rr, i), f, sizeof f);
+		rdf_text(ldns_rr_rdf(rr, i), f, sizeof f);
 		if (i)
 			append(rdata, sizeof rdata, " ");
 		append(rdata, sizeof rdata, f);
@@ -112,7 +107,7 @@ static void summarize(const struct net_event *nev, struct summary *s)
 	s->response = ldns_pkt_qr(p);
 	const ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
 	if (q) {
-		rdf_str(ldns_rr_owner(q), s->qname, sizeof s->qname);
+		rdf_text(ldns_rr_owner(q), s->qname, sizeof s->qname);
 		char *t = ldns_rr_type2str(ldns_rr_get_type(q));
 		snprintf(s->qtype, sizeof s->qtype, "%s", t ? t : "?");
 		free(t);
@@ -199,8 +194,8 @@ static void summarize(const struct net_event *nev, struct summary *s)
 		}
 		if (nsrr && !soa && !ldns_pkt_aa(p)) {
 			char zone[300], host[300];
-			rdf_str(ldns_rr_owner(nsrr), zone, sizeof zone);
-			rdf_str(ldns_rr_rdf(nsrr, 0), host, sizeof host);
+			rdf_text(ldns_rr_owner(nsrr), zone, sizeof zone);
+			rdf_text(ldns_rr_rdf(nsrr, 0), host, sizeof host);
 			s->kind = "referral";
 			snprintf(s->detail, sizeof s->detail, "referral to %s (NS %s%s)%s", zone, host,
 				 ldns_rr_list_rr_count(ns) > 1 ? " ..." : "",

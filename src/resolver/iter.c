@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dns/dname.h"
+#include "dns/rrtext.h"
 #include "net/addr.h"
 #include "util/err.h"
 
@@ -133,14 +134,6 @@ static double now_of(const struct iter *it)
 	return it->now(it->now_arg);
 }
 
-
-static const char *type_str(ldns_rr_type t, char *buf, size_t len)
-{
-	char *s = ldns_rr_type2str(t);
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	return buf;
-}
 
 static void emit(struct iter *it, enum iter_state st, const char *kind, const ldns_pkt *resp,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -308,7 +301,7 @@ static void st_start(struct iter *it)
 		}
 		it->state = ITER_DONE;
 		EMIT(it, ITER_START, "cache", NULL, "%s %s is in the cache (%s, %u s left)", dname_text(it->name, n, sizeof n),
-		     type_str(it->qtype, t, sizeof t),
+		     rrtype_text(it->qtype, t, sizeof t),
 		     e->kind == CACHE_POSITIVE ? "answer" : e->kind == CACHE_NXDOMAIN ? "NXDOMAIN" : "NODATA",
 		     cache_ttl_left(e, now));
 		return;
@@ -465,7 +458,7 @@ static bool st_pick_server(struct iter *it, struct iter_send *out)
 		char full[300], cut[300];
 		EMIT(it, ITER_QUERY, minimised ? "minimised" : "query", NULL, "ask %s (%s) for %s %s%s%s%s",
 		     dname_text(s->name, nm, sizeof nm), net_addr_ip((struct sockaddr *)&s->addr, ip, sizeof ip),
-		     dname_text(it->sent_name, full, sizeof full), type_str(it->sent_type, t, sizeof t),
+		     dname_text(it->sent_name, full, sizeof full), rrtype_text(it->sent_type, t, sizeof t),
 		     minimised ? " (QNAME minimisation: the server of " : "",
 		     minimised ? dname_text(it->cut, cut, sizeof cut) : "",
 		     minimised ? " needs no more of the name, RFC 9156)" : "");
@@ -636,7 +629,7 @@ static void negative(struct iter *it, const ldns_pkt *p, bool nxdomain)
 	     nxdomain ? "NXDOMAIN: %s does not exist%s%s" : "NODATA: %s exists but has no %s records",
 	     dname_text(it->sent_name, n, sizeof n),
 	     nxdomain ? (ldns_dname_compare(it->sent_name, it->name) ? ", so neither does " : "")
-		      : type_str(it->sent_type, t, sizeof t),
+		      : rrtype_text(it->sent_type, t, sizeof t),
 	     nxdomain && ldns_dname_compare(it->sent_name, it->name) ? dname_text(it->name, t, sizeof t) : "");
 	it->state = ITER_DONE;
 }
@@ -717,7 +710,7 @@ static void answer(struct iter *it, const ldns_pkt *p, bool aa)
 			ldns_rr_list_free(sigs);
 			ldns_rr_list_free(set);
 			EMIT(it, ITER_RESPONSE, "answer", p, "%zu %s record%s for %s, with authority (AA)", count,
-			     type_str(it->qtype, t, sizeof t), count == 1 ? "" : "s", dname_text(it->name, n, sizeof n));
+			     rrtype_text(it->qtype, t, sizeof t), count == 1 ? "" : "s", dname_text(it->name, n, sizeof n));
 			it->state = ITER_DONE;
 			return;
 		}
@@ -886,7 +879,7 @@ enum iter_action iter_run(struct iter *it, struct iter_send *out)
 			char n[300], t[24];
 			if (it->sent || it->depth == 0)
 				EMIT(it, ITER_DONE, it->rcode == LDNS_RCODE_NXDOMAIN ? "nxdomain" : "done", NULL,
-				     "done: %s %s, %s", dname_text(it->qname, n, sizeof n), type_str(it->qtype, t, sizeof t),
+				     "done: %s %s, %s", dname_text(it->qname, n, sizeof n), rrtype_text(it->qtype, t, sizeof t),
 				     it->rcode == LDNS_RCODE_NXDOMAIN ? "NXDOMAIN" :
 				     ldns_rr_list_rr_count(it->answer) ? "answered" : "NODATA");
 			return ITER_ACT_DONE;

@@ -7,6 +7,7 @@
 
 #include "dnssec/rrsig.h"
 #include "dns/dname.h"
+#include "dns/rrtext.h"
 #include "resolver/keycache.h"
 #include "resolver/nta.h"
 
@@ -149,19 +150,11 @@ struct check {
 	bool has_sig;
 };
 
-static const char *type_name(ldns_rr_type t, char *buf, size_t len)
-{
-	char *s = ldns_rr_type2str(t);
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	return buf;
-}
-
 static void describe(const ldns_rr *first, const ldns_rdf *zone, char owner[VALR_NAME], char tn[24],
 		     char zn[VALR_NAME])
 {
 	dname_text(ldns_rr_owner(first), owner, VALR_NAME);
-	type_name(ldns_rr_get_type(first), tn, 24);
+	rrtype_text(ldns_rr_get_type(first), tn, 24);
 	dname_text(zone, zn, VALR_NAME);
 }
 
