@@ -66,16 +66,17 @@ unsigned long long asked_log_now(const struct asked_log *l)
 /* ---- asking a lab server, in-process ---- */
 
 /* The response of server id (a lab server's own answer engine, as if asked
- * with dig +norec, and +dnssec when dnssec) to (name, type).  Caller frees. */
-static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name, ldns_rr_type type, bool dnssec,
-			  struct dl_error *err)
+ * with dig +norec, and +dnssec when dnssec) to (name, type, cls).  Caller
+ * frees. */
+static ldns_pkt *ask_auth(struct lab *lab, const char *id, const ldns_rdf *name, ldns_rr_type type,
+			  ldns_rr_class cls, bool dnssec, struct dl_error *err)
 {
 	const struct lab_server *s = lab_find(lab, id);
 	if (!s || s->ts->role == TOPO_RESOLVER) {
 		dl_error_set(err, DL_ERR_INPUT, "'%s' is not an authoritative server of this lab", id);
 		return NULL;
 	}
-	ldns_pkt *q = ldns_pkt_query_new(ldns_rdf_clone(name), type, LDNS_RR_CLASS_IN, 0);
+	ldns_pkt *q = ldns_pkt_query_new(ldns_rdf_clone(name), type, cls, 0);
 	uint8_t *wire = NULL, *out = malloc(AUTHSERVER_MAX_MSG);
 	size_t len = 0;
 	ldns_pkt *p = NULL;
@@ -104,21 +105,11 @@ static void quote_rr(char **quote, const ldns_rr *rr);
 static int expect_identity(const struct check_env *e, const struct check_spec *s, char **expected, char **quote,
 			   struct dl_error *err)
 {
-	const struct lab_server *srv = lab_find(e->lab, s->server);
-	if (!srv || srv->ts->role == TOPO_RESOLVER)
-		return dl_error_set(err, DL_ERR_INPUT, "'%s' is not an authoritative server of this lab", s->server);
-	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str("id.server."), LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, 0);
-	uint8_t *wire = NULL, *out = malloc(AUTHSERVER_MAX_MSG);
-	size_t len = 0;
-	ldns_pkt *p = NULL;
-	if (q && out && ldns_pkt2wire(&wire, q, &len) == LDNS_STATUS_OK) {
-		size_t n = authserver_respond((struct authserver *)&srv->auth, wire, len, true, out, AUTHSERVER_MAX_MSG);
-		if (n && ldns_wire2pkt(&p, out, n) != LDNS_STATUS_OK)
-			p = NULL;
-	}
-	free(wire);
-	free(out);
-	ldns_pkt_free(q);
+	ldns_rdf *name = ldns_dname_new_frm_str("id.server.");
+	ldns_pkt *p = name ? ask_auth(e->lab, s->server, name, LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, false, err) : NULL;
+	ldns_rdf_deep_free(name);
+	if (!p)
+		return err->code ? err->code : dl_error_set(err, DL_ERR_NOMEM, "out of memory");
 	const ldns_rr_list *an = p ? ldns_pkt_answer(p) : NULL;
 	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an) && !*expected; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
@@ -158,7 +149,7 @@ static ldns_pkt *ask_resolver(struct lab *lab, const ldns_rdf *name, ldns_rr_typ
 		}
 		/* What a resolution would bring back, as the resolver hands it on:
 		 * recursion available, no authority of its own. */
-		ldns_pkt *p = ask_auth(lab, t->id, name, type, false, err);
+		ldns_pkt *p = ask_auth(lab, t->id, name, type, LDNS_RR_CLASS_IN, false, err);
 		if (p) {
 			ldns_pkt_set_aa(p, false);
 			ldns_pkt_set_ra(p, true);
@@ -196,7 +187,7 @@ static ldns_pkt *ask(const struct check_env *e, const struct check_spec *s, stru
 		return NULL;
 	}
 	ldns_pkt *p = !strcmp(s->server, "resolver") ? ask_resolver(e->lab, name, type, err)
-						      : ask_auth(e->lab, s->server, name, type, false, err);
+						      : ask_auth(e->lab, s->server, name, type, LDNS_RR_CLASS_IN, false, err);
 	ldns_rdf_deep_free(name);
 	return p;
 }
@@ -404,7 +395,7 @@ int check_expect(const struct check_env *e, const struct check_spec *s, char **e
 	if (checks_dnssec_kind(s->kind)) {
 		/* Signatures and proofs come with DO, from the authority only. */
 		ldns_rdf *name = ldns_dname_new_frm_str(s->name);
-		ldns_pkt *p = name ? ask_auth(e->lab, s->server, name, checks_dnssec_qtype(s), true, err) : NULL;
+		ldns_pkt *p = name ? ask_auth(e->lab, s->server, name, checks_dnssec_qtype(s), LDNS_RR_CLASS_IN, true, err) : NULL;
 		ldns_rdf_deep_free(name);
 		if (!p)
 			return err->code ? err->code : dl_error_set(err, DL_ERR_INPUT, "'%s' is not a domain name", s->name);
